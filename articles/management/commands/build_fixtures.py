@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.builder import BuildError, build_plan_folder, plan_folders
+
+
+class Command(BaseCommand):
+    help = "Regenerate fixtures/<plan>/generated/plan.json from each plan folder's source text and curated inputs."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slugs", nargs="*", help="plan folders to build (default: all)")
+
+    def handle(self, *args, slugs, **options):
+        folders = [f for f in plan_folders(settings.PLAN_FIXTURES_DIR) if not slugs or f.name in slugs]
+        if not folders:
+            raise CommandError(f"no plan folders under {settings.PLAN_FIXTURES_DIR}")
+        for folder in folders:
+            try:
+                target, data = build_plan_folder(folder)
+            except BuildError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(
+                f"{folder.name}: {len(data['chapters'])} chapters, {len(data['articles'])} articles, "
+                f"{len(data['principles'])} principles, {len(data['goals'])} goals, "
+                f"{len(data['initiatives'])} initiatives -> {target}"
+            )

@@ -1,0 +1,105 @@
+from django.db import models
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(
+            chapter_count=models.Count("chapters", distinct=True),
+            article_count=models.Count("articles", distinct=True),
+        )
+
+
+class Plan(models.Model):
+    """One plan document, addressed by its slug."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.TextField()
+    subtitle = models.TextField()
+    issuer = models.CharField(max_length=200)
+    adopted_on = models.DateField()
+    adopted_by = models.TextField()
+    region = models.CharField(max_length=200)
+    period_start = models.PositiveSmallIntegerField()
+    period_end = models.PositiveSmallIntegerField()
+    preamble = models.JSONField(default=list)
+    closing = models.JSONField(default=list)
+    source_filename = models.CharField(max_length=200)
+    source_sha256 = models.CharField(max_length=64)
+    source_text = models.TextField(help_text="The source text exactly as received, errata and all.")
+    dictionary = models.JSONField(default=list, help_text="Words the segmenter must keep whole.")
+    version = models.CharField(max_length=64, help_text="sha256 of the generated fixture that was loaded.")
+    updated_at = models.DateTimeField()
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+
+class Erratum(models.Model):
+    """A corrupted span of the source as received, and its correction."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="errata")
+    number = models.PositiveSmallIntegerField()
+    line = models.PositiveIntegerField()
+    column = models.PositiveIntegerField()
+    article_number = models.PositiveSmallIntegerField(null=True)
+    as_received = models.TextField()
+    correction = models.TextField()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="erratum_unique_number")]
+
+
+class ChapterQuerySet(models.QuerySet):
+    def in_plan(self, slug):
+        return self.filter(plan__slug=slug)
+
+
+class Chapter(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="chapters")
+    number = models.PositiveSmallIntegerField()
+    numeral = models.CharField(max_length=10)
+    title = models.TextField()
+    intro = models.JSONField(default=list)
+    line = models.PositiveIntegerField()
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="chapter_unique_number")]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.numeral}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def in_plan(self, slug):
+        return self.filter(plan__slug=slug)
+
+    def mentioning(self, initiative_slug):
+        return self.filter(mentions__initiative__slug=initiative_slug).distinct()
+
+
+class Article(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="articles")
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="articles")
+    number = models.PositiveSmallIntegerField()
+    title = models.TextField()
+    paragraphs = models.JSONField(default=list)
+    line_start = models.PositiveIntegerField()
+    line_end = models.PositiveIntegerField()
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="article_unique_number")]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.number}"

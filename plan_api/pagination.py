@@ -1,0 +1,44 @@
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+
+def positive_int_param(request, name, *, maximum=None):
+    """Read a positive whole-number query parameter, or None when absent; a bad value is a 400."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1 or (maximum is not None and value > maximum) or not raw.strip().isdigit():
+        limit = f" from 1 to {maximum}" if maximum else ""
+        raise ValidationError({name: [f"must be a whole number{limit}, not {raw[:50]!r}"]})
+    return value
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """Page-number pagination: `page` (from 1) and `page_size` (1 to 100, default 20).
+
+    A page beyond the last is a 404; a page or page size that is not a whole number in range is a 400.
+    """
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        return positive_int_param(request, self.page_size_query_param, maximum=self.max_page_size) or self.page_size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        positive_int_param(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size, "default": self.page_size}
+        return parameters

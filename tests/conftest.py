@@ -1,0 +1,29 @@
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from articles.loader import load_all
+
+PLAN = "tianjin-15th-fyp-proposals"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load every plan under fixtures/ once into the test database; each test then runs in a transaction."""
+    with django_db_blocker.unblock():
+        load_all(settings.PLAN_FIXTURES_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _db(db):
+    """Every test may read the loaded plans."""
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def plan_url():
+    return f"/api/v1/plans/{PLAN}/"
