@@ -36,14 +36,14 @@ def _forget_dead_handles():
         pids = json.loads(pids_file.read_text())
     except (FileNotFoundError, ValueError):
         return
-    alive = [pid for pid in pids if psutil.pid_exists(pid) and _is_python(pid)]
+    alive = [pid for pid in pids if _is_alive(pid)]
     if alive != pids:
         pids_file.write_text(json.dumps(alive))
 
 
-def _is_python(pid):
+def _is_alive(pid):
     try:
-        return "python" in psutil.Process(pid).name().lower()
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
 
