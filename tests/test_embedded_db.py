@@ -1,0 +1,86 @@
+"""The embedded PostgreSQL is shared by concurrent processes and survives a process killed with -9.
+
+These tests start their own server in a temporary data folder, so they never disturb the one the suite uses.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="DATABASE_URL names another server")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+HOLDER = """
+import sys, time
+sys.path.insert(0, {base!r})
+from plan_api import embedded_db
+settings = embedded_db.start()
+import psycopg
+with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user="postgres", dbname=settings["NAME"]) as conn:
+    conn.execute("SELECT 1")
+print("ready", flush=True)
+time.sleep(float(sys.argv[1]))
+"""
+
+
+def start_holder(data_dir, seconds):
+    env = {**os.environ, "PLAN_API_PGDATA": str(data_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER.format(base=str(BASE_DIR)), str(seconds)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout.readline().strip() == "ready", process.stderr.read()
+    return process
+
+
+def handle_pids(data_dir):
+    return json.loads((data_dir / ".handle_pids.json").read_text())
+
+
+def server_running(data_dir):
+    pid_file = data_dir / "postmaster.pid"
+    return pid_file.exists() and psutil.pid_exists(int(pid_file.read_text().split()[0]))
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    path = tmp_path / "pgdata"
+    yield path
+    if server_running(path):
+        pid = int((path / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, signal.SIGTERM)
+
+
+def test_two_processes_share_one_server_and_the_last_one_stops_it(data_dir):
+    first = start_holder(data_dir, 30)
+    second = start_holder(data_dir, 0)
+    assert second.wait(timeout=30) == 0
+    assert handle_pids(data_dir) == [first.pid]
+    assert server_running(data_dir)
+
+    first.send_signal(signal.SIGTERM)
+    first.wait(timeout=30)
+    assert handle_pids(data_dir) == []
+    assert not server_running(data_dir)
+
+
+def test_a_process_killed_with_sigkill_is_forgotten_on_the_next_start(data_dir):
+    killed = start_holder(data_dir, 60)
+    killed.kill()
+    killed.wait(timeout=10)
+    assert handle_pids(data_dir) == [killed.pid]  # the stale pid the library leaves behind
+
+    after = start_holder(data_dir, 0)
+    assert after.wait(timeout=30) == 0
+    assert handle_pids(data_dir) == []
+    deadline = time.monotonic() + 10
+    while server_running(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not server_running(data_dir)
