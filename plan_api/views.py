@@ -31,10 +31,10 @@ PLAN_COLLECTIONS = ("chapters", "articles", "goals", "principles", "initiatives"
 def api_root(request, version):
     plan_collections = []
     for slug in Plan.objects.values_list("slug", flat=True):
-        links = {"slug": slug, "plan": reverse("plan-detail", kwargs={"slug": slug}, request=request)}
+        links = {"slug": slug, "plan": reverse("plan-detail", kwargs={"plan": slug}, request=request)}
         for name in PLAN_COLLECTIONS:
             links[name] = reverse(f"{name[:-1]}-list", kwargs={"plan": slug}, request=request)
-        links["source"] = reverse("plan-source", kwargs={"slug": slug}, request=request)
+        links["source"] = reverse("plan-source", kwargs={"plan": slug}, request=request)
         plan_collections.append(links)
     return Response({
         "version": request.version,

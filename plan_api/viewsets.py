@@ -1,3 +1,4 @@
+from django.http import Http404
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
@@ -31,5 +32,5 @@ class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound(f"No {self.noun} {value!r} in plan {self.kwargs['plan']!r}: {self.noun}s are numbered 1, 2, 3 …")
         try:
             return super().get_object()  # 404s an unknown plan first, through get_queryset()
-        except NotFound:
+        except Http404:
             raise NotFound(f"No {self.noun} {value!r} in plan {self.kwargs['plan']!r}.") from None

@@ -29,11 +29,11 @@ class SourceSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, plan):
-        return reverse("plan-source", kwargs={"slug": plan.slug}, request=self.context.get("request"))
+        return reverse("plan-source", kwargs={"plan": plan.slug}, request=self.context.get("request"))
 
 
 class PlanBriefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="plan-detail", lookup_field="slug")
+    url = serializers.HyperlinkedIdentityField(view_name="plan-detail", lookup_field="slug", lookup_url_kwarg="plan")
     period = PeriodSerializer(source="*")
 
     class Meta:
@@ -75,7 +75,7 @@ class PlanSerializer(PlanBriefSerializer):
             name: reverse(f"{name[:-1]}-list", kwargs={"plan": plan.slug}, request=request)
             for name in ("chapters", "articles", "goals", "principles", "initiatives")
         }
-        links["source"] = reverse("plan-source", kwargs={"slug": plan.slug}, request=request)
+        links["source"] = reverse("plan-source", kwargs={"plan": plan.slug}, request=request)
         return links
 
 

@@ -9,6 +9,6 @@ router.register(r"plans/(?P<plan>[^/]+)/chapters", views.ChapterViewSet, basenam
 router.register(r"plans/(?P<plan>[^/]+)/articles", views.ArticleViewSet, basename="article")
 
 urlpatterns = [
-    path("plans/<str:slug>/source", views.plan_source, name="plan-source"),
+    path("plans/<str:plan>/source", views.plan_source, name="plan-source"),
     *router.urls,
 ]

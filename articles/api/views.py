@@ -1,5 +1,5 @@
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -23,13 +23,14 @@ PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, descriptio
 
 @extend_schema_view(
     list=extend_schema(summary="List plans"),
-    retrieve=extend_schema(summary="A plan, with counts, source, errata and links to its collections"),
+    retrieve=extend_schema(summary="A plan, with counts, source, errata and links to its collections", parameters=[PLAN_PARAMETER]),
 )
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """The plans plan-api serves. A plan is addressed by its slug, which never changes."""
 
     queryset = Plan.objects.all()
     lookup_field = "slug"
+    lookup_url_kwarg = "plan"
     lookup_value_regex = "[^/]+"
     ordering_fields = ["slug", "adopted_on", "title"]
     ordering = ["slug"]
@@ -52,21 +53,21 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         try:
             return super().get_object()
-        except NotFound:
-            raise NotFound(f"No plan with slug {self.kwargs['slug']!r}.") from None
+        except Http404:
+            raise NotFound(f"No plan with slug {self.kwargs['plan']!r}.") from None
 
 
 @extend_schema(
     summary="The source text exactly as received",
     description="The plan's source file, byte for byte as received (errata included), as UTF-8 plain text.",
-    parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The plan's slug.")],
+    parameters=[PLAN_PARAMETER],
     responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The source text.")},
 )
 @api_view(["GET"])
-def plan_source(request, version, slug):
-    text = Plan.objects.filter(slug=slug).values_list("source_text", flat=True).first()
+def plan_source(request, version, plan):
+    text = Plan.objects.filter(slug=plan).values_list("source_text", flat=True).first()
     if text is None:
-        raise NotFound(f"No plan with slug {slug!r}.")
+        raise NotFound(f"No plan with slug {plan!r}.")
     return HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
 
 
