@@ -55,7 +55,9 @@ class Erratum(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="erratum_unique_number")]
 
 
-class ChapterQuerySet(models.QuerySet):
+class PlanScopedQuerySet(models.QuerySet):
+    """For rows that belong to one plan."""
+
     def in_plan(self, slug):
         return self.filter(plan__slug=slug)
 
@@ -68,7 +70,7 @@ class Chapter(models.Model):
     intro = models.JSONField(default=list)
     line = models.PositiveIntegerField()
 
-    objects = ChapterQuerySet.as_manager()
+    objects = PlanScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]
@@ -78,10 +80,7 @@ class Chapter(models.Model):
         return f"{self.plan_id}:{self.numeral}"
 
 
-class ArticleQuerySet(models.QuerySet):
-    def in_plan(self, slug):
-        return self.filter(plan__slug=slug)
-
+class ArticleQuerySet(PlanScopedQuerySet):
     def mentioning(self, initiative_slug):
         return self.filter(mentions__initiative__slug=initiative_slug).distinct()
 

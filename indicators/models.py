@@ -1,5 +1,7 @@
 from django.db import models
 
+from articles.models import PlanScopedQuerySet
+
 
 class Principle(models.Model):
     plan = models.ForeignKey("articles.Plan", on_delete=models.CASCADE, related_name="principles")
@@ -27,11 +29,6 @@ class Goal(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="goal_unique_number")]
 
 
-class InitiativeQuerySet(models.QuerySet):
-    def in_plan(self, slug):
-        return self.filter(plan__slug=slug)
-
-
 class Initiative(models.Model):
     class Kind(models.TextChoices):
         ACTION = "action"
@@ -51,7 +48,7 @@ class Initiative(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(help_text="Order of first occurrence in the text.")
 
-    objects = InitiativeQuerySet.as_manager()
+    objects = PlanScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "position"]
