@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -40,13 +40,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.annotate(
-                chapter_count=Count("chapters", distinct=True),
-                article_count=Count("articles", distinct=True),
-                principle_count=Count("principles", distinct=True),
-                goal_count=Count("goals", distinct=True),
-                initiative_count=Count("initiatives", distinct=True),
-            ).prefetch_related("errata")
+            queryset = queryset.with_counts().prefetch_related("errata")
         return queryset
 
     def get_object(self):
