@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -46,7 +46,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         try:
             return super().get_object()
-        except NotFound:
+        except (Http404, NotFound):  # get_object_or_404 raises Django's Http404
             raise NotFound(f"No plan with slug {self.kwargs['slug']!r}.") from None
 
 
