@@ -3,8 +3,9 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 
 from articles.api.serializers import (
     ArticleSerializer,
@@ -16,6 +17,7 @@ from articles.api.serializers import (
 from articles.filters import ArticleFilterSet
 from articles.models import Article, Chapter, Plan
 from indicators.models import Goal, Mention, Principle
+from plan_api.renderers import PlainTextRenderer
 from plan_api.viewsets import PlanScopedViewSet
 
 PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
@@ -57,6 +59,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The source text.")},
 )
 @api_view(["GET"])
+@renderer_classes([JSONRenderer, PlainTextRenderer])  # JSON first: errors for Accept: */* stay JSON
 def plan_source(request, version, slug):
     text = Plan.objects.filter(slug=slug).values_list("source_text", flat=True).first()
     if text is None:
