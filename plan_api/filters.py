@@ -7,7 +7,10 @@ from rest_framework.filters import OrderingFilter
 
 
 class StrictOrderingFilter(OrderingFilter):
-    """`ordering` with the view's `ordering_fields`; an unknown field is a 400 rather than silently ignored."""
+    """`ordering` with the view's `ordering_fields`; an unknown field is a 400 rather than silently ignored.
+
+    Ties are broken by the view's default ordering.
+    """
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
@@ -22,7 +25,10 @@ class StrictOrderingFilter(OrderingFilter):
                         "(prefix '-' for descending)"
                     ]
                 })  # fmt: skip
-            return fields
+            # The default ordering breaks ties, so that pages of a non-unique ordering (chapter, kind)
+            # neither repeat nor skip rows, and rows that tie keep the order of the text.
+            named = {field.lstrip("-") for field in fields}
+            return fields + [f for f in self.get_default_ordering(view) or () if f.lstrip("-") not in named]
         return self.get_default_ordering(view)
 
 
