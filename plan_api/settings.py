@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "plan_api.middleware.RejectMalformedQueryMiddleware",
@@ -92,7 +93,11 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves the Swagger UI assets (drf-spectacular-sidecar) from the installed apps themselves, so
+# /api/v1/docs/ works under `make serve` and in production without DEBUG or a collectstatic step.
+# STATIC_ROOT is only needed by collectstatic; unset, WhiteNoise does not warn about a missing folder.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
 
 # Where the plan folders live: one folder per plan (see articles/builder.py).
 PLAN_FIXTURES_DIR = Path(os.environ.get("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
