@@ -184,3 +184,40 @@ def test_a_second_plan_folder_is_served_beside_the_first(api, tmp_path):
     # The first plan is untouched.
     assert api.get(f"/api/v1/plans/{PLAN}/").json()["counts"]["articles"] == 52
     assert api.get(f"/api/v1/plans/{PLAN}/articles/?initiative=shi-xiang-xing-dong").json()["count"] == 2
+
+
+def test_every_plan_url_answers_with_that_plan(api):
+    for plan in api.get("/api/v1/plans/").json()["results"]:
+        detail = api.get(plan["url"]).json()
+        assert detail["url"] == plan["url"]
+        assert {k: detail[k] for k in plan} == plan
+        for link in detail["links"].values():
+            assert api.get(link).status_code == 200
+
+
+def test_plan_list_takes_two_queries(api, django_assert_num_queries):
+    # 1. COUNT of plans, 2. the page of plans
+    with django_assert_num_queries(2):
+        assert api.get("/api/v1/plans/?page_size=50").status_code == 200
+
+
+def test_plan_detail_takes_two_queries(api, django_assert_num_queries):
+    # 1. the plan with one COUNT subquery per collection, 2. its errata (prefetch)
+    with django_assert_num_queries(2):
+        assert api.get(f"/api/v1/plans/{PLAN}/").status_code == 200
+
+
+def test_api_index_takes_one_query(api, django_assert_num_queries):
+    # 1. the plans' slugs
+    with django_assert_num_queries(1):
+        assert api.get("/api/v1/").status_code == 200
+
+
+def test_plan_detail_counts_each_collection_separately(api, tmp_path):
+    # Counting with joins across collections would multiply them; a second plan must not change the first's.
+    folder = smallplan.write_plan(tmp_path)
+    build_plan_folder(folder)
+    load_plan_folder(folder)
+    assert api.get(f"/api/v1/plans/{PLAN}/").json()["counts"] == EXPECTED_PLAN["counts"]
+    plan = Plan.objects.with_counts().get(slug=smallplan.SLUG)
+    assert (plan.chapter_count, plan.article_count, plan.principle_count, plan.goal_count, plan.initiative_count) == (2, 4, 2, 2, 2)
