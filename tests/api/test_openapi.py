@@ -110,7 +110,8 @@ def test_every_documented_query_parameter_is_accepted_with_a_documented_value(ap
             if parameter["in"] != "query" or parameter["name"] == "format":
                 continue
             for value in example_values(parameter):
-                response = api.get(real_path(template).split("{")[0], {parameter["name"]: value})
+                query = {"page_size": 1, parameter["name"]: value} if template.endswith("s/") else {parameter["name"]: value}
+                response = api.get(real_path(template), query)
                 assert response.status_code == 200, (template, parameter["name"], value, response.content[:200])
 
 
