@@ -367,19 +367,25 @@ def _indicators(doc, metadata):
     """Principles and goals: the `——` items of the articles whose titles name them."""
     principles, goals = [], []
     for article in doc["articles"]:
-        items = [p for p in article["paragraphs"][1:] if p.startswith(GOAL_MARK)]
+        # (line number, paragraph) of each `——` item; an article's paragraphs are consecutive lines.
+        first_line = article["lines"][0]
+        items = [
+            (first_line + index, paragraph)
+            for index, paragraph in enumerate(article["paragraphs"])
+            if index and paragraph.startswith(GOAL_MARK)
+        ]
         if not items:
             continue
-        where = f"{metadata['source']} article {article['number']}"
+        source = metadata["source"]
         if "原則" in article["title"] or "原则" in article["title"]:
-            for number, paragraph in enumerate(items, start=1):
+            for number, (line, paragraph) in enumerate(items, start=1):
                 text = paragraph[len(GOAL_MARK) :]
-                title, _ = split_title(text, where)
+                title, _ = split_title(text, f"{source} line {line} (article {article['number']}, principle {number})")
                 principles.append({"number": number, "article": article["number"], "title": title, "text": text})
         elif "目標" in article["title"] or "目标" in article["title"]:
-            for number, paragraph in enumerate(items, start=1):
+            for number, (line, paragraph) in enumerate(items, start=1):
                 text = paragraph[len(GOAL_MARK) :]
-                title, rest = split_title(text, where)
+                title, rest = split_title(text, f"{source} line {line} (article {article['number']}, goal {number})")
                 goals.append({
                     "number": number,
                     "article": article["number"],
@@ -388,8 +394,9 @@ def _indicators(doc, metadata):
                     "text": text,
                     "targets": split_statements(rest),
                 })  # fmt: skip
-            after = article["paragraphs"][article["paragraphs"].index(items[-1]) + 1 :]
-            for paragraph in after:
+            last = items[-1][0] - first_line
+            for index, paragraph in enumerate(article["paragraphs"][last + 1 :], start=last + 1):
+                where = f"{source} line {first_line + index} (article {article['number']})"
                 goals.append(_vision(paragraph, len(goals) + 1, article["number"], where))
     return principles, goals
 
