@@ -110,6 +110,18 @@ MALFORMED = {
         {"lines": replaced(5, "1.指導思想,堅持高質量發展,實施十項行動")},
         "line 5 (article 1): no lead sentence ending in 。",
     ),
+    "a principle without a lead sentence": (
+        {"lines": replaced(7, "——堅持人民至上,尊重人民主體地位")},
+        "line 7 (article 2, principle 1): no lead sentence ending in 。",
+    ),
+    "a goal without a lead sentence": (
+        {"lines": replaced(10, "——經濟實力明顯增強,地區生產總值穩步?!增長")},
+        "line 10 (article 3, goal 1): no lead sentence ending in 。",
+    ),
+    "a vision that names no year": (
+        {"lines": replaced(11, "在此基礎上再奮斗五年,基本實現現代化。")},
+        "line 11 (article 3): the paragraph after the goals names no year",
+    ),
     "an empty line": (
         {"lines": [*smallplan.SOURCE_LINES[:5], "", *smallplan.SOURCE_LINES[5:]], "errata": shifted_errata(1)},
         "line 6: empty line",
