@@ -137,6 +137,10 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1, so that a nullable nested object is documented as oneOf [object, null]: 3.0 has no
     # true way to say it (3.0.3: `nullable` beside allOf/$ref does not admit null).
     "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "plan_api.schema.add_problem_responses",
+    ],
 }
 
 CORS_ALLOW_ALL_ORIGINS = True
