@@ -118,12 +118,17 @@ def read_plan_folder(folder):
     for key in ("slug", "source", "issuer", "region", "period"):
         if key not in metadata:
             raise BuildError(f"{folder / 'metadata.json'}: missing {key!r}")
+    period = metadata["period"]
+    if not (isinstance(period, list) and len(period) == 2 and all(isinstance(y, int) for y in period)):
+        raise BuildError(f"{folder / 'metadata.json'}: period must be [first year, last year], not {period!r}")
     source_path = folder / metadata["source"]
     try:
         source = source_path.read_bytes()
     except FileNotFoundError:
         raise BuildError(f"{source_path}: source text not found") from None
     errata = _read_json(folder / "errata.json", default=[])
+    if not isinstance(errata, list) or not all(isinstance(erratum, dict) for erratum in errata):
+        raise BuildError(f"{folder / 'errata.json'}: must be a list of objects (line, article, as_received, correction)")
     initiatives = _read_initiatives(folder / "initiatives.tsv")
     terms = _read_terms(folder / "terms.txt")
     return {"metadata": metadata, "source": source, "errata": errata, "initiatives": initiatives, "terms": terms}
@@ -270,6 +275,8 @@ def _parse_document(lines, metadata):
     for line in lines:
         if not line.text.strip():
             raise BuildError(f"{source} line {line.number}: empty line")
+        if "\r" in line.text:
+            raise BuildError(f"{source} line {line.number}: carriage return; lines must end with \\n alone (not CRLF)")
     title, subtitle = lines[0].text, lines[1].text
     if not title.startswith(metadata["issuer"]):
         raise BuildError(f"{source} line 1: the title does not start with the issuer {metadata['issuer']!r}")
