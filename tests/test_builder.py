@@ -1,5 +1,6 @@
 """The builder: the real source text, and small malformed texts written here."""
 
+import re
 import shutil
 from io import StringIO
 
@@ -211,6 +212,28 @@ def test_metadata_missing_a_field_is_a_build_error(tmp_path):
     metadata = {k: v for k, v in smallplan.METADATA.items() if k != "issuer"}
     folder = smallplan.write_plan(tmp_path, metadata=metadata)
     with pytest.raises(BuildError, match="metadata.json: missing 'issuer'"):
+        build_plan_folder(folder)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"metadata": {**smallplan.METADATA, "period": "2025-2029"}}, "metadata.json: period must be [first year, last year]"),
+        ({"metadata": {**smallplan.METADATA, "period": [2025]}}, "metadata.json: period must be [first year, last year]"),
+        ({"errata": smallplan.ERRATA[0]}, "errata.json: must be a list of objects"),
+        ({"errata": ["穩步?!增長"]}, "errata.json: must be a list of objects"),
+    ],
+)
+def test_curated_files_of_the_wrong_shape_are_build_errors(tmp_path, changes, message):
+    folder = smallplan.write_plan(tmp_path, **changes)
+    with pytest.raises(BuildError, match=re.escape(message)):
+        build_plan_folder(folder)
+
+
+def test_a_source_with_crlf_line_endings_is_a_build_error_naming_the_first_line(tmp_path):
+    folder = smallplan.write_plan(tmp_path)
+    (folder / f"{smallplan.SLUG}.txt").write_bytes("\r\n".join(smallplan.SOURCE_LINES).encode("utf-8"))
+    with pytest.raises(BuildError, match=r"test-small-plan\.txt line 1: carriage return"):
         build_plan_folder(folder)
 
 
