@@ -118,12 +118,17 @@ def read_plan_folder(folder):
     for key in ("slug", "source", "issuer", "region", "period"):
         if key not in metadata:
             raise BuildError(f"{folder / 'metadata.json'}: missing {key!r}")
+    period = metadata["period"]
+    if not (isinstance(period, list) and len(period) == 2 and all(isinstance(y, int) for y in period)):
+        raise BuildError(f"{folder / 'metadata.json'}: period must be [first year, last year], not {period!r}")
     source_path = folder / metadata["source"]
     try:
         source = source_path.read_bytes()
     except FileNotFoundError:
         raise BuildError(f"{source_path}: source text not found") from None
     errata = _read_json(folder / "errata.json", default=[])
+    if not isinstance(errata, list) or not all(isinstance(erratum, dict) for erratum in errata):
+        raise BuildError(f"{folder / 'errata.json'}: must be a list of objects (line, article, as_received, correction)")
     initiatives = _read_initiatives(folder / "initiatives.tsv")
     terms = _read_terms(folder / "terms.txt")
     return {"metadata": metadata, "source": source, "errata": errata, "initiatives": initiatives, "terms": terms}
@@ -270,6 +275,8 @@ def _parse_document(lines, metadata):
     for line in lines:
         if not line.text.strip():
             raise BuildError(f"{source} line {line.number}: empty line")
+        if "\r" in line.text:
+            raise BuildError(f"{source} line {line.number}: carriage return; lines must end with \\n alone (not CRLF)")
     title, subtitle = lines[0].text, lines[1].text
     if not title.startswith(metadata["issuer"]):
         raise BuildError(f"{source} line 1: the title does not start with the issuer {metadata['issuer']!r}")
@@ -367,19 +374,25 @@ def _indicators(doc, metadata):
     """Principles and goals: the `——` items of the articles whose titles name them."""
     principles, goals = [], []
     for article in doc["articles"]:
-        items = [p for p in article["paragraphs"][1:] if p.startswith(GOAL_MARK)]
+        # (line number, paragraph) of each `——` item; an article's paragraphs are consecutive lines.
+        first_line = article["lines"][0]
+        items = [
+            (first_line + index, paragraph)
+            for index, paragraph in enumerate(article["paragraphs"])
+            if index and paragraph.startswith(GOAL_MARK)
+        ]
         if not items:
             continue
-        where = f"{metadata['source']} article {article['number']}"
+        source = metadata["source"]
         if "原則" in article["title"] or "原则" in article["title"]:
-            for number, paragraph in enumerate(items, start=1):
+            for number, (line, paragraph) in enumerate(items, start=1):
                 text = paragraph[len(GOAL_MARK) :]
-                title, _ = split_title(text, where)
+                title, _ = split_title(text, f"{source} line {line} (article {article['number']}, principle {number})")
                 principles.append({"number": number, "article": article["number"], "title": title, "text": text})
         elif "目標" in article["title"] or "目标" in article["title"]:
-            for number, paragraph in enumerate(items, start=1):
+            for number, (line, paragraph) in enumerate(items, start=1):
                 text = paragraph[len(GOAL_MARK) :]
-                title, rest = split_title(text, where)
+                title, rest = split_title(text, f"{source} line {line} (article {article['number']}, goal {number})")
                 goals.append({
                     "number": number,
                     "article": article["number"],
@@ -388,8 +401,9 @@ def _indicators(doc, metadata):
                     "text": text,
                     "targets": split_statements(rest),
                 })  # fmt: skip
-            after = article["paragraphs"][article["paragraphs"].index(items[-1]) + 1 :]
-            for paragraph in after:
+            last = items[-1][0] - first_line
+            for index, paragraph in enumerate(article["paragraphs"][last + 1 :], start=last + 1):
+                where = f"{source} line {first_line + index} (article {article['number']})"
                 goals.append(_vision(paragraph, len(goals) + 1, article["number"], where))
     return principles, goals
 

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.builder import GENERATED, plan_folders
@@ -100,7 +100,7 @@ def _insert_rows(plan, data):
         for a in Article.objects.bulk_create(
             Article(
                 plan=plan,
-                chapter=chapters[a["chapter"]],
+                chapter=_pick(chapters, a["chapter"], f"article {a['number']} names chapter"),
                 number=a["number"],
                 title=a["title"],
                 paragraphs=a["paragraphs"],
@@ -111,13 +111,19 @@ def _insert_rows(plan, data):
         )
     }
     Principle.objects.bulk_create(
-        Principle(plan=plan, article=articles[p["article"]], number=p["number"], title=p["title"], text=p["text"])
+        Principle(
+            plan=plan,
+            article=_pick(articles, p["article"], f"principle {p['number']} names article"),
+            number=p["number"],
+            title=p["title"],
+            text=p["text"],
+        )
         for p in data["principles"]
     )
     Goal.objects.bulk_create(
         Goal(
             plan=plan,
-            article=articles[g["article"]],
+            article=_pick(articles, g["article"], f"goal {g['number']} names article"),
             number=g["number"],
             horizon=g["horizon"],
             title=g["title"],
@@ -143,6 +149,14 @@ def _insert_rows(plan, data):
     )
 
 
+def _pick(rows, number, what):
+    """The row a fixture refers to by number; a dangling reference is a LoadError, not a KeyError."""
+    try:
+        return rows[number]
+    except KeyError:
+        raise LoadError(f"{what} {number}, which the fixture does not have") from None
+
+
 def _counts(data):
     return {key: len(data[key]) for key in ("chapters", "articles", "principles", "goals", "initiatives")}
 
@@ -159,12 +173,19 @@ def load_plan_folder(folder):
         data = json.loads(raw)
     except ValueError as exc:
         raise LoadError(f"{path}: not valid JSON ({exc})") from None
-    source_path = folder / data["plan"]["source"]["filename"]
-    source = source_path.read_bytes()
-    if hashlib.sha256(source).hexdigest() != data["plan"]["source"]["sha256"]:
-        raise LoadError(f"{source_path}: its sha256 differs from the fixture's; run `manage.py build_fixtures`")
-    data["_source_text"] = source.decode("utf-8")
-    return load_plan_data(data, version=hashlib.sha256(raw).hexdigest())
+    try:
+        source_path = folder / data["plan"]["source"]["filename"]
+        source = source_path.read_bytes()
+        if hashlib.sha256(source).hexdigest() != data["plan"]["source"]["sha256"]:
+            raise LoadError(f"{source_path}: its sha256 differs from the fixture's; run `manage.py build_fixtures`")
+        data["_source_text"] = source.decode("utf-8")
+        return load_plan_data(data, version=hashlib.sha256(raw).hexdigest())
+    except LoadError as exc:
+        raise LoadError(f"{path}: {exc}; nothing was changed") from exc
+    except (OSError, KeyError, TypeError, ValueError, DatabaseError) as exc:
+        # load_plan_data's transaction has rolled back: say so, instead of a traceback from the command.
+        reason = " ".join(str(exc).split())  # PostgreSQL's messages run over several lines
+        raise LoadError(f"{path}: cannot be loaded ({type(exc).__name__}: {reason}); nothing was changed") from exc
 
 
 def load_all(root, slugs=None):

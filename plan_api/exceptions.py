@@ -9,6 +9,7 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -50,6 +51,11 @@ def exception_handler(exc, context):
     else:
         response.data = problem_body(response.status_code, str(exc.detail))
     response.content_type = PROBLEM_CONTENT_TYPE
+    # Render the problem as JSON whatever renderer the view negotiated: the schema view would write
+    # it as YAML and the Swagger UI view as an HTML template, each labelled application/problem+json.
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), PROBLEM_CONTENT_TYPE
     return response
 
 

@@ -2,12 +2,16 @@
 
 from django import forms
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 
 class StrictOrderingFilter(OrderingFilter):
-    """`ordering` with the view's `ordering_fields`; an unknown field is a 400 rather than silently ignored."""
+    """`ordering` with the view's `ordering_fields`; an unknown field is a 400 rather than silently ignored.
+
+    Ties are broken by the view's default ordering.
+    """
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
@@ -22,10 +26,32 @@ class StrictOrderingFilter(OrderingFilter):
                         "(prefix '-' for descending)"
                     ]
                 })  # fmt: skip
-            return fields
+            # The default ordering breaks ties, so that pages of a non-unique ordering (chapter, kind)
+            # neither repeat nor skip rows, and rows that tie keep the order of the text.
+            named = {field.lstrip("-") for field in fields}
+            return fields + [f for f in self.get_default_ordering(view) or () if f.lstrip("-") not in named]
         return self.get_default_ordering(view)
 
+    def get_schema_operation_parameters(self, view):
+        fields = [field if isinstance(field, str) else field[0] for field in getattr(view, "ordering_fields", ())]
+        default = ", ".join(self.get_default_ordering(view) or ())
+        return [{
+            "name": self.ordering_param,
+            "required": False,
+            "in": "query",
+            "description": (
+                f"Order by {', '.join(fields)}; prefix '-' for descending; several fields separated by commas. "
+                f"Ties keep the default order ({default})."
+            ),
+            "schema": {"type": "array", "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]}},
+            "style": "form",
+            "explode": False,
+        }]  # fmt: skip
 
+
+# Declared on the class: drf-spectacular cannot infer the type of a filter that has a `method`, and would
+# document it as a string.
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 32767})
 class SmallIntegerFilter(filters.NumberFilter):
     """A whole number in the range of the document's own numbering."""
 

@@ -42,3 +42,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size, "default": self.page_size}
         return parameters
+
+    def get_paginated_response_schema(self, schema):
+        # DRF writes `nullable: true`, an OpenAPI 3.0 keyword that 3.1 (our schema's version) ignores.
+        response = super().get_paginated_response_schema(schema)
+        for name in ("next", "previous"):
+            link = response["properties"][name]
+            link.pop("nullable", None)
+            link["type"] = ["string", "null"]
+        return response

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "plan_api.middleware.RejectMalformedQueryMiddleware",
@@ -92,7 +93,11 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves the Swagger UI assets (drf-spectacular-sidecar) from the installed apps themselves, so
+# /api/v1/docs/ works under `make serve` and in production without DEBUG or a collectstatic step.
+# STATIC_ROOT is only needed by collectstatic; unset, WhiteNoise does not warn about a missing folder.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = True
 
 # Where the plan folders live: one folder per plan (see articles/builder.py).
 PLAN_FIXTURES_DIR = Path(os.environ.get("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
@@ -129,6 +134,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # OpenAPI 3.1, so that a nullable nested object is documented as oneOf [object, null]: 3.0 has no
+    # true way to say it (3.0.3: `nullable` beside allOf/$ref does not admit null).
+    "OAS_VERSION": "3.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "plan_api.schema.add_problem_responses",
+    ],
 }
 
 CORS_ALLOW_ALL_ORIGINS = True

@@ -30,7 +30,8 @@ class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
         value = self.kwargs[self.lookup_field]
         if self.lookup_field == "number" and not (value.isascii() and value.isdigit() and len(value) < 6):
             raise NotFound(f"No {self.noun} {value!r} in plan {self.kwargs['plan']!r}: {self.noun}s are numbered 1, 2, 3 …")
+        self.get_plan()  # an unknown plan is reported as such, before the object is looked up
         try:
-            return super().get_object()  # 404s an unknown plan first, through get_queryset()
-        except Http404:
+            return super().get_object()
+        except Http404:  # get_object_or_404 raises Django's Http404
             raise NotFound(f"No {self.noun} {value!r} in plan {self.kwargs['plan']!r}.") from None

@@ -1,10 +1,11 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 
 from articles.api.serializers import (
     ArticleSerializer,
@@ -16,6 +17,7 @@ from articles.api.serializers import (
 from articles.filters import ArticleFilterSet
 from articles.models import Article, Chapter, Plan
 from indicators.models import Goal, Mention, Principle
+from plan_api.renderers import PlainTextRenderer
 from plan_api.viewsets import PlanScopedViewSet
 
 PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
@@ -41,19 +43,13 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.annotate(
-                chapter_count=Count("chapters", distinct=True),
-                article_count=Count("articles", distinct=True),
-                principle_count=Count("principles", distinct=True),
-                goal_count=Count("goals", distinct=True),
-                initiative_count=Count("initiatives", distinct=True),
-            ).prefetch_related("errata")
+            queryset = queryset.with_counts().prefetch_related("errata")
         return queryset
 
     def get_object(self):
         try:
             return super().get_object()
-        except Http404:
+        except Http404:  # get_object_or_404 raises Django's Http404
             raise NotFound(f"No plan with slug {self.kwargs['plan']!r}.") from None
 
 
@@ -64,6 +60,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The source text.")},
 )
 @api_view(["GET"])
+@renderer_classes([JSONRenderer, PlainTextRenderer])  # JSON first: errors for Accept: */* stay JSON
 def plan_source(request, version, plan):
     text = Plan.objects.filter(slug=plan).values_list("source_text", flat=True).first()
     if text is None:
