@@ -6,6 +6,7 @@ however large the collection.
 """
 
 from django.http import StreamingHttpResponse
+from rest_framework.settings import api_settings
 
 from plan_api.renderers import export_filename, serializer_columns
 from plan_api.scripts import convert_data, script_of_request
@@ -13,8 +14,26 @@ from plan_api.scripts import convert_data, script_of_request
 EXPORT_CHUNK_SIZE = 200
 
 
+class UrlRequest:
+    """A request as URL building sees it: without `?format=`, which DRF's reverse() would otherwise copy into
+    every object URL. Object URLs are identifiers: the same in every format and script."""
+
+    def __init__(self, request):
+        self._wrapped = request
+        self.GET = request.GET.copy()
+        self.GET.pop(api_settings.URL_FORMAT_OVERRIDE, None)
+
+    def __getattr__(self, name):
+        return getattr(self._wrapped, name)
+
+
 class ExportMixin:
     """Add to a list view: a streaming renderer (CSV, NDJSON) gets the whole collection instead of a page."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["request"] = UrlRequest(context["request"])
+        return context
 
     def list(self, request, *args, **kwargs):
         renderer = request.accepted_renderer

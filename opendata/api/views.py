@@ -9,6 +9,7 @@ from articles.models import Plan
 from opendata.api.serializers import TermDetailSerializer, TermListSerializer
 from opendata.datapackage import build_datapackage
 from opendata.selectors import term_get, term_list, term_places
+from plan_api.export import UrlRequest
 from plan_api.pagination import positive_int_param
 from plan_api.renderers import ScriptJSONRenderer
 from plan_api.scripts import DEFAULT_SCRIPT, script_of_request
@@ -54,7 +55,7 @@ def term_list_view(request, version, plan):
     plan = _get_plan(plan)
     results = term_list(plan=plan, top=top, chapter=chapter, article=article, min_length=min_length)
     body = {"plan": plan.slug, "top": top, "chapter": chapter, "article": article, "min_length": min_length, "results": results}
-    return Response(TermListSerializer(body, context={"request": request, "plan": plan}).data)
+    return Response(TermListSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data)
 
 
 @extend_schema(
@@ -83,7 +84,7 @@ def term_detail_view(request, version, plan, term):
         "articles": articles,
         "elsewhere": elsewhere,
     }
-    return Response(TermDetailSerializer(body, context={"request": request, "plan": plan}).data)
+    return Response(TermDetailSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data)
 
 
 @extend_schema(
