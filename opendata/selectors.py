@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 
 from opendata.models import Term, TermOccurrence
 from plan_api.scripts import convert_text
@@ -51,7 +51,9 @@ def term_get(*, plan, term):
     key = convert_text(term, "zh-Hans")
     return (
         Term.objects.filter(plan=plan, key=key)
-        .prefetch_related("occurrences__chapter__plan", "occurrences__article__plan")
+        .prefetch_related(
+            Prefetch("occurrences", queryset=TermOccurrence.objects.select_related("chapter__plan", "article__plan"))
+        )
         .first()
     )
 
