@@ -88,8 +88,15 @@ def test_every_table_loads_in_pandas_with_the_types_its_schema_says(package):
     assert rows["mentions"]["count"].sum() == rows["initiatives"]["mention_count"].sum()
 
 
+def test_the_data_package_is_served_to_a_client_that_accepts_only_zip(api):
+    response = api.get(f"/api/v1/plans/{PLAN}/datapackage.zip", HTTP_ACCEPT="application/zip")
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+
+
 def test_the_data_package_of_an_unknown_plan_is_a_404_and_a_bad_script_a_400(api):
-    response = api.get("/api/v1/plans/nope/datapackage.zip")
+    response = api.get("/api/v1/plans/nope/datapackage.zip", HTTP_ACCEPT="application/zip")
+    assert response["Content-Type"] == "application/problem+json"
     assert response.status_code == 404
     assert response.json()["detail"] == "No plan with slug 'nope'."
     response = api.get(f"/api/v1/plans/{PLAN}/datapackage.zip", {"script": "fr"})

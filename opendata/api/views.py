@@ -3,6 +3,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from articles.models import Plan
@@ -26,8 +27,9 @@ TERMS_DESCRIPTION = (
 )
 
 
-def _get_plan(slug):
-    plan = Plan.objects.filter(slug=slug).only("id", "slug").first()
+def _get_plan(slug, *, full=False):
+    plans = Plan.objects.select_related("publication") if full else Plan.objects.only("id", "slug")
+    plan = plans.filter(slug=slug).first()
     if plan is None:
         raise NotFound(f"No plan with slug {slug!r}.")
     return plan
@@ -87,20 +89,29 @@ def term_detail_view(request, version, plan, term):
     return Response(TermDetailSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data)
 
 
+class ZipRenderer(BaseRenderer):
+    """Lets `Accept: application/zip` through; only errors are rendered by it, as problem+json."""
+
+    media_type = "application/zip"
+    format = "zip"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return ScriptJSONRenderer().render(data, accepted_media_type, renderer_context)
+
+
 @extend_schema(
     operation_id="plans_datapackage_retrieve",
     summary="The whole plan as a Frictionless Data Package (zip)",
     description="A zip holding datapackage.json (title, licence, sources, version, the source file's sha256, and a "
     "Table Schema for each resource) and one CSV per resource: chapters, articles, paragraphs, goals, targets, "
     "principles, initiatives, mentions, errata. The text is in the requested script.",
-    parameters=[PLAN_PARAMETER],
+    parameters=[PLAN_PARAMETER, OpenApiParameter("format", exclude=True)],
     responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The data package.")},
 )
 @api_view(["GET"])
-@renderer_classes([ScriptJSONRenderer])
+@renderer_classes([ScriptJSONRenderer, ZipRenderer])
 def datapackage_view(request, version, plan):
-    plan = _get_plan(plan)
-    plan = Plan.objects.get(pk=plan.pk)
+    plan = _get_plan(plan, full=True)
     script = script_of_request(request)
     content = build_datapackage(plan, script=script, request=request)
     suffix = "" if script == DEFAULT_SCRIPT else f"-{script}"
