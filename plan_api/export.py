@@ -11,7 +11,7 @@ from rest_framework.settings import api_settings
 from plan_api.renderers import export_filename, serializer_columns
 from plan_api.scripts import convert_data, script_of_request
 
-EXPORT_CHUNK_SIZE = 200
+EXPORT_CHUNK_SIZE = 100
 
 
 class UrlRequest:
