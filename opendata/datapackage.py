@@ -247,8 +247,8 @@ def datapackage_descriptor(plan, *, script, request, files):
     # Without a request (a management command), the URLs are relative to the API's root: /api/v1/….
     source_url = reverse("plan-source", kwargs={"version": "v1", "slug": plan.slug}, request=request)
     plan_url = reverse("plan-detail", kwargs={"version": "v1", "slug": plan.slug}, request=request)
-    license_id = getattr(getattr(plan, "publication", None), "license", "") or "other-closed"
-    return {
+    license_id = getattr(getattr(plan, "publication", None), "license", "")
+    descriptor = {
         "profile": PROFILE,
         "name": plan.slug,
         "id": plan_url,
@@ -257,7 +257,6 @@ def datapackage_descriptor(plan, *, script, request, files):
         "version": plan.version,
         "created": plan.updated_at.isoformat(),
         "homepage": plan_url,
-        "licenses": [{"name": license_id, "path": SPDX_URL.format(license_id), "title": license_id}],
         "sources": [{"title": plan.source_filename, "path": source_url}],
         # Not in the Data Package spec: the source file's identity, and the script the text columns are in.
         "source": {"filename": plan.source_filename, "sha256": plan.source_sha256, "url": source_url},
@@ -278,6 +277,9 @@ def datapackage_descriptor(plan, *, script, request, files):
             for table in TABLES
         ],
     }
+    if license_id:  # from the plan folder's metadata.json; a plan without one is published without a licence claim
+        descriptor["licenses"] = [{"name": license_id, "path": SPDX_URL.format(license_id), "title": license_id}]
+    return descriptor
 
 
 def build_datapackage(plan, *, script, request=None):

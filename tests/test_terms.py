@@ -148,3 +148,17 @@ def test_a_term_takes_three_queries(api, django_assert_num_queries):
     # 1. the plan; 2. the term; 3. its occurrences with their chapters and articles
     with django_assert_num_queries(3):
         assert api.get(f"{TERMS}京津冀/").status_code == 200
+
+
+def test_a_database_loaded_before_the_term_tables_gets_its_terms_on_the_next_load(api):
+    from django.conf import settings  # noqa: PLC0415
+
+    from articles.loader import load_all  # noqa: PLC0415
+    from opendata.models import Publication, Term  # noqa: PLC0415
+
+    Publication.objects.all().delete()
+    Term.objects.all().delete()
+    assert api.get(f"{TERMS}京津冀/").status_code == 404
+    [result] = load_all(settings.PLAN_FIXTURES_DIR)
+    assert result.status == "unchanged"
+    assert api.get(f"{TERMS}京津冀/").json()["count"] == 11
