@@ -27,6 +27,7 @@ import json
 from urllib.parse import quote
 
 from rest_framework import renderers
+from rest_framework.serializers import BaseSerializer, ListSerializer
 
 from plan_api.scripts import DEFAULT_SCRIPT, convert_data, script_of_request
 
@@ -165,8 +166,6 @@ def cell(value):
 
 def serializer_columns(serializer, prefix=""):
     """The CSV columns of a serializer's output, known before any row (so an empty export still has a header)."""
-    from rest_framework.serializers import BaseSerializer, ListSerializer  # noqa: PLC0415
-
     columns = []
     for name, field in serializer.fields.items():
         if prefix and name == "url":
