@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles.builder import GENERATED, plan_folders
 from articles.models import Article, Chapter, Erratum, Plan
 from indicators.models import Goal, Initiative, Mention, Principle
+from opendata.loader import load_open_data
 
 
 class LoadError(ValueError):
@@ -179,7 +180,11 @@ def load_plan_folder(folder):
         if hashlib.sha256(source).hexdigest() != data["plan"]["source"]["sha256"]:
             raise LoadError(f"{source_path}: its sha256 differs from the fixture's; run `manage.py build_fixtures`")
         data["_source_text"] = source.decode("utf-8")
-        return load_plan_data(data, version=hashlib.sha256(raw).hexdigest())
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            result = load_plan_data(data, version=hashlib.sha256(raw).hexdigest())
+            load_open_data(Plan.objects.get(slug=result.slug), data, license=metadata.get("license", ""))
+        return result
     except LoadError as exc:
         raise LoadError(f"{path}: {exc}; nothing was changed") from exc
     except (OSError, KeyError, TypeError, ValueError, DatabaseError) as exc:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "articles",
     "indicators",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "plan_api.middleware.RejectMalformedQueryMiddleware",
+    "plan_api.middleware.ContentLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "plan_api.urls"
@@ -106,7 +108,12 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "plan_api.renderers.ScriptJSONRenderer",
+        "plan_api.renderers.CSVRenderer",
+        "plan_api.renderers.NDJSONRenderer",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "plan_api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
@@ -118,7 +125,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "plan_api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "plan_api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "plan_api.schema.AutoSchema",
 }
 
 SPECTACULAR_SETTINGS = {

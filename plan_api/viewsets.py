@@ -3,9 +3,10 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
 from articles.models import Plan
+from plan_api.export import ExportMixin
 
 
-class PlanScopedViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanScopedViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only collection under /plans/{plan}/, looked up by the document's own number (or a slug).
 
     An unknown plan is a 404 for the list as well as for the detail, not an empty list.

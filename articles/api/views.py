@@ -18,6 +18,7 @@ from articles.filters import ArticleFilterSet
 from articles.models import Article, Chapter, Plan
 from indicators.models import Goal, Mention, Principle
 from plan_api.renderers import PlainTextRenderer
+from plan_api.export import ExportMixin
 from plan_api.viewsets import PlanScopedViewSet
 
 PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
@@ -27,7 +28,7 @@ PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, descriptio
     list=extend_schema(summary="List plans"),
     retrieve=extend_schema(summary="A plan, with counts, source, errata and links to its collections", parameters=[PLAN_PARAMETER]),
 )
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The plans plan-api serves. A plan is addressed by its slug, which never changes."""
 
     queryset = Plan.objects.all()
@@ -56,7 +57,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     summary="The source text exactly as received",
     description="The plan's source file, byte for byte as received (errata included), as UTF-8 plain text.",
-    parameters=[PLAN_PARAMETER],
+    parameters=[PLAN_PARAMETER, OpenApiParameter("script", exclude=True)],
     responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The source text.")},
 )
 @api_view(["GET"])
@@ -65,7 +66,9 @@ def plan_source(request, version, plan):
     text = Plan.objects.filter(slug=plan).values_list("source_text", flat=True).first()
     if text is None:
         raise NotFound(f"No plan with slug {plan!r}.")
-    return HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    response["Content-Language"] = "zh-Hant"  # as received, whatever script was asked for
+    return response
 
 
 @extend_schema_view(

@@ -1,0 +1,54 @@
+from django.db import models
+
+
+class Publication(models.Model):
+    """How a plan is published as open data, and which plan version the derived tables were made from."""
+
+    plan = models.OneToOneField("articles.Plan", on_delete=models.CASCADE, related_name="publication")
+    license = models.CharField(max_length=100, help_text="SPDX identifier of the licence of the plan's data.")
+    terms_version = models.CharField(max_length=64, help_text="The Plan.version the term counts were made from.")
+
+
+class TermQuerySet(models.QuerySet):
+    def in_plan(self, plan):
+        return self.filter(plan=plan)
+
+
+class Term(models.Model):
+    """A word of the plan as segmented by jieba, with how often it occurs.
+
+    `key` (the simplified form) identifies it, so that counts do not depend on the script; `text` is the word as
+    it is written in the received text (the form that occurs most often there).
+    """
+
+    plan = models.ForeignKey("articles.Plan", on_delete=models.CASCADE, related_name="terms")
+    key = models.CharField(max_length=100)
+    text = models.CharField(max_length=100)
+    length = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField()
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "-count", "key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="term_unique_key")]
+
+
+class TermOccurrence(models.Model):
+    """How often a term occurs in one place: the preamble, a chapter's heading and intro, an article, the closing."""
+
+    class Place(models.TextChoices):
+        PREAMBLE = "preamble"
+        CHAPTER = "chapter"
+        ARTICLE = "article"
+        CLOSING = "closing"
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="occurrences")
+    place = models.CharField(max_length=10, choices=Place.choices)
+    # An article's occurrences also name its chapter, so that a chapter's count is one filter.
+    chapter = models.ForeignKey("articles.Chapter", on_delete=models.CASCADE, null=True, related_name="term_occurrences")
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, null=True, related_name="term_occurrences")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["term", "id"]

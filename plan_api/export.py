@@ -1,0 +1,63 @@
+"""Whole-collection exports: `?format=csv` or `?format=ndjson` (or the matching Accept) on a collection.
+
+An export is not paginated: it streams every object of the filtered, ordered collection, reading the
+database a chunk at a time (a server-side cursor; prefetches run per chunk), so memory stays constant
+however large the collection.
+"""
+
+from django.http import StreamingHttpResponse
+from rest_framework.settings import api_settings
+
+from plan_api.renderers import export_filename, serializer_columns
+from plan_api.scripts import convert_data, script_of_request
+
+EXPORT_CHUNK_SIZE = 100
+
+
+class UrlRequest:
+    """A request as URL building sees it: without `?format=`, which DRF's reverse() would otherwise copy into
+    every object URL. Object URLs are identifiers: the same in every format and script."""
+
+    def __init__(self, request):
+        self._wrapped = request
+        self.GET = request.GET.copy()
+        self.GET.pop(api_settings.URL_FORMAT_OVERRIDE, None)
+
+    def __getattr__(self, name):
+        return getattr(self._wrapped, name)
+
+
+class ExportMixin:
+    """Add to a list view: a streaming renderer (CSV, NDJSON) gets the whole collection instead of a page."""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["request"] = UrlRequest(context["request"])
+        return context
+
+    def list(self, request, *args, **kwargs):
+        renderer = request.accepted_renderer
+        if not getattr(renderer, "streams", False):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        columns = serializer_columns(self.get_serializer())
+        lines = renderer.lines(self._export_rows(queryset), columns=columns)
+        response = StreamingHttpResponse(lines, content_type=f"{renderer.media_type}; charset=utf-8")
+        if renderer.format == "csv":
+            response["Content-Disposition"] = f'attachment; filename="{export_filename(request, renderer.format)}"'
+        return response
+
+    def _export_rows(self, queryset):
+        script = script_of_request(self.request)
+        chunk = []
+        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            chunk.append(obj)
+            if len(chunk) == EXPORT_CHUNK_SIZE:
+                yield from self._serialize(chunk, script)
+                chunk = []
+        if chunk:
+            yield from self._serialize(chunk, script)
+
+    def _serialize(self, objects, script):
+        for item in self.get_serializer(objects, many=True).data:
+            yield convert_data(item, script)

@@ -1,0 +1,27 @@
+"""Content negotiation for every DRF view: the format (`?format=` or Accept) and the script (`?script=` or
+Accept-Language).
+
+An unknown `format` or `script` is a 400 naming the allowed values (DRF alone would answer 404 to an unknown
+format and would not know about scripts). Because DRF negotiates before it runs the view, a view written
+later (search, say) gets both checks and `request.script` without doing anything.
+"""
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+
+from plan_api.scripts import SCRIPT_PARAM, UnknownScript, script_of_request
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    def select_renderer(self, request, renderers, format_suffix=None):
+        format_param = self.settings.URL_FORMAT_OVERRIDE
+        wanted = format_suffix or request.query_params.get(format_param)
+        if wanted:
+            formats = [renderer.format for renderer in renderers]
+            if wanted not in formats:
+                raise ValidationError({format_param: [f"unknown format {wanted[:50]!r}; use one of {', '.join(formats)}"]})
+        try:
+            request.script = script_of_request(request._request, strict=True)
+        except UnknownScript as exc:
+            raise ValidationError({SCRIPT_PARAM: [str(exc)]}) from None
+        return super().select_renderer(request, renderers, format_suffix)

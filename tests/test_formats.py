@@ -1,0 +1,126 @@
+"""CSV and NDJSON on every collection: what Excel, pandas and Python's csv module see."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import PLAN
+
+ARTICLES = f"/api/v1/plans/{PLAN}/articles/"
+
+
+def streamed(response):
+    return b"".join(response.streaming_content)
+
+
+def test_articles_csv_opens_in_pandas_and_the_csv_module_with_all_52_articles(api):
+    import pandas as pd  # noqa: PLC0415 - heavy, tests only
+
+    response = api.get(ARTICLES, {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{PLAN}-articles.csv"'
+    body = streamed(response)
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+
+    frame = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig")
+    assert len(frame) == 52
+    assert list(frame["number"]) == list(range(1, 53))
+    assert frame.loc[12, "title"] == "大力發展先進制造業"
+    assert frame.loc[0, "chapter.title"].startswith("“十五五”時期是基本建成社會主義現代化大都市")
+    assert frame["number"].dtype == "int64"
+
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    assert len(rows) == 52
+    assert list(rows[0]) == [
+        "url", "plan", "number", "title", "chapter.number", "chapter.numeral", "chapter.title", "paragraphs",
+        "lines.start", "lines.end", "principles", "goals", "initiatives",
+    ]  # fmt: skip
+    assert rows[0]["url"] == f"http://testserver{ARTICLES}1/"
+    assert rows[0]["paragraphs"].startswith("“十四五”時期我市經濟社會發展取得顯著成效。")
+    # The principles article holds principles 1–6, as their numbers.
+    assert [row["principles"] for row in rows if row["principles"]] == ["1;2;3;4;5;6"]
+    # Initiatives an article names: slug:count, joined by ";".
+    assert rows[0]["initiatives"].split(";")[0] == "shang-hai-he-zuo-zu-zhi-feng-hui:1"
+
+
+def test_csv_rows_are_rfc_4180_with_crlf_and_newlines_inside_quoted_cells(api):
+    body = streamed(api.get(f"/api/v1/plans/{PLAN}/goals/", {"format": "csv"})).decode("utf-8-sig")
+    header, first = body.split("\r\n", 2)[:2]
+    assert header == "url,plan,number,horizon,title,text,targets,article.number,article.title"
+    # Targets are joined by newlines inside one quoted cell.
+    assert '"京津冀協同發展戰略牽引作用更加凸顯\n經濟結構更加優化\n' in body
+    assert first.startswith(f"http://testserver/api/v1/plans/{PLAN}/goals/1/,{PLAN},1,2030,高質量發展取得明顯成效,")
+
+
+def test_initiative_mentions_flatten_to_article_colon_count(api):
+    response = api.get(f"/api/v1/plans/{PLAN}/initiatives/", {"format": "csv", "kind": "event"})
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8-sig"), newline="")))
+    summit = next(row for row in rows if row["slug"] == "shang-hai-he-zuo-zu-zhi-feng-hui")
+    assert summit["mentions"] == "1:1;2:1"
+    assert summit["mention_count"] == "2"
+    assert {row["kind"] for row in rows} == {"event"}
+
+
+def test_csv_export_keeps_the_filters_and_ordering_and_is_not_paginated(api):
+    response = api.get(ARTICLES, {"format": "csv", "chapter": 4, "ordering": "-number", "page_size": 1})
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode("utf-8-sig"), newline="")))
+    json_numbers = [a["number"] for a in api.get(ARTICLES, {"chapter": 4, "ordering": "-number"}).json()["results"]]
+    assert [int(row["number"]) for row in rows] == json_numbers
+    assert len(rows) > 1 and {row["chapter.number"] for row in rows} == {"4"}
+
+
+def test_ndjson_streams_one_json_object_per_article(api):
+    response = api.get(ARTICLES, {"format": "ndjson"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    lines = streamed(response).decode("utf-8").splitlines()
+    assert len(lines) == 52
+    first = json.loads(lines[0])
+    assert first == api.get(f"{ARTICLES}1/").json()
+
+
+def test_accept_header_chooses_the_format(api):
+    response = api.get(f"/api/v1/plans/{PLAN}/chapters/", HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert len(list(csv.reader(io.StringIO(streamed(response).decode("utf-8-sig"), newline="")))) == 13
+    assert "Accept" in response["Vary"]
+
+
+def test_an_empty_csv_export_still_has_its_header(api):
+    response = api.get(ARTICLES, {"format": "csv", "number_min": 60})
+    assert streamed(response).decode("utf-8-sig").startswith("url,plan,number,title,chapter.number,")
+
+
+def test_plans_and_a_single_article_are_also_served_as_csv(api):
+    plans = list(csv.DictReader(io.StringIO(streamed(api.get("/api/v1/plans/", {"format": "csv"})).decode("utf-8-sig"))))
+    assert [row["slug"] for row in plans] == [PLAN]
+    assert plans[0]["period.start"] == "2026"
+
+    response = api.get(f"{ARTICLES}13/", {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert [row["title"] for row in rows] == ["大力發展先進制造業"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ({"format": "xls"}, "format", "unknown format 'xls'; use one of json, csv, ndjson"),
+        ({"script": "fr"}, "script", "unknown script 'fr'; use one of zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK"),
+    ],
+)
+def test_an_unknown_format_or_script_is_a_400_naming_the_allowed_values(api, query, parameter, message):
+    response = api.get(ARTICLES, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == {parameter: [message]}
+    assert response.json()["detail"] == f"Invalid {parameter}: {message}"
+
+
+def test_an_error_asked_for_as_csv_is_still_problem_json(api):
+    response = api.get(f"/api/v1/plans/no-such-plan/articles/", {"format": "csv"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "No plan with slug 'no-such-plan'."
