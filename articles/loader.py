@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.builder import GENERATED, plan_folders
-from articles.models import Article, Chapter, Erratum, Plan
+from articles.models import Article, Chapter, Erratum, Plan, PlanSource
 from indicators.models import Goal, Initiative, Mention, Principle
 from opendata.loader import load_open_data
 
@@ -54,7 +54,6 @@ def load_plan_data(data, *, version):
         "closing": meta["closing"],
         "source_filename": meta["source"]["filename"],
         "source_sha256": meta["source"]["sha256"],
-        "source_text": source_text,
         "dictionary": data["dictionary"],
         "version": version,
         "updated_at": timezone.now(),
@@ -72,6 +71,7 @@ def load_plan_data(data, *, version):
         plan.chapters.all().delete()
         plan.errata.all().delete()
         status = "updated"
+    PlanSource.objects.update_or_create(plan=plan, defaults={"text": source_text})
     _insert_rows(plan, data)
     return LoadResult(plan.slug, status, version, _counts(data))
 

@@ -39,7 +39,6 @@ class Plan(models.Model):
     closing = models.JSONField(default=list)
     source_filename = models.CharField(max_length=200)
     source_sha256 = models.CharField(max_length=64)
-    source_text = models.TextField(help_text="The source text exactly as received, errata and all.")
     dictionary = models.JSONField(default=list, help_text="Words the segmenter must keep whole.")
     version = models.CharField(max_length=64, help_text="sha256 of the generated fixture that was loaded.")
     updated_at = models.DateTimeField()
@@ -51,6 +50,16 @@ class Plan(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class PlanSource(models.Model):
+    """The source text exactly as received, errata and all.
+
+    Kept apart from Plan so that the many queries that join a row to its plan (for its slug) stay small.
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="source_file")
+    text = models.TextField()
 
 
 class Erratum(models.Model):

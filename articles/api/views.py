@@ -15,7 +15,7 @@ from articles.api.serializers import (
     PlanSerializer,
 )
 from articles.filters import ArticleFilterSet
-from articles.models import Article, Chapter, Plan
+from articles.models import Article, Chapter, Plan, PlanSource
 from indicators.models import Goal, Mention, Principle
 from plan_api.renderers import PlainTextRenderer
 from plan_api.export import ExportMixin
@@ -63,7 +63,7 @@ class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 @api_view(["GET"])
 @renderer_classes([JSONRenderer, PlainTextRenderer])  # JSON first: errors for Accept: */* stay JSON
 def plan_source(request, version, plan):
-    text = Plan.objects.filter(slug=plan).values_list("source_text", flat=True).first()
+    text = PlanSource.objects.filter(plan__slug=plan).values_list("text", flat=True).first()
     if text is None:
         raise NotFound(f"No plan with slug {plan!r}.")
     response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
