@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles.builder import GENERATED, plan_folders
 from articles.models import Article, Chapter, Erratum, Plan
 from indicators.models import Goal, Initiative, Mention, Principle
+from search.indexing import index_plan
 
 
 class LoadError(ValueError):
@@ -36,6 +37,8 @@ def load_plan_data(data, *, version):
     meta = data["plan"]
     existing = Plan.objects.select_for_update().filter(slug=meta["slug"]).first()
     if existing is not None and existing.version == version:
+        if not existing.search_entries.exists():  # loaded before search existed
+            index_plan(existing)
         return LoadResult(meta["slug"], "unchanged", version, _counts(data))
     if source_text is None:
         raise LoadError(f"{meta['slug']}: the source text is missing")
@@ -72,6 +75,7 @@ def load_plan_data(data, *, version):
         plan.errata.all().delete()
         status = "updated"
     _insert_rows(plan, data)
+    index_plan(plan)
     return LoadResult(plan.slug, status, version, _counts(data))
 
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "articles",
     "indicators",
+    "search",
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("articles.api.urls")),
     path("", include("indicators.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [
