@@ -23,7 +23,10 @@ class StrictOrderingFilter(OrderingFilter):
                     ]
                 })  # fmt: skip
             return fields
-        return self.get_default_ordering(view)
+        default = self.get_default_ordering(view)
+        if "search_rank" in queryset.query.annotations:  # a `q` search: best first, then the usual order
+            return ["-search_rank", *(default or [])]
+        return default
 
 
 class SmallIntegerFilter(filters.NumberFilter):
