@@ -10,7 +10,9 @@ from search.text import snippet
 
 
 class SearchResultSerializer(serializers.ModelSerializer):
-    """One search hit. `context["highlights"]` holds the normalised query terms to mark in the snippet."""
+    """One search hit: what was found, where it lives, how well it matched, and the passage that matched."""
+
+    # context["highlights"] holds the normalised query terms that the snippet marks.
 
     type = serializers.ChoiceField(choices=SearchEntry.Type.choices, help_text="What was found.")
     plan = serializers.CharField(source="plan_slug", help_text="The plan's slug.")

@@ -21,7 +21,24 @@ both normalised toward simplified characters (OpenCC t2s), so 碳达峰, 碳達�
 matched case-insensitively. Punctuation separates words; characters such as `&`, `|`, `!`, `:*` or `<->` have
 no special meaning."""
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Bad Request"},
+        "status": {"type": "integer", "example": 400},
+        "detail": {"type": "string", "example": "Invalid q: the query is empty; type one or more words to search for"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"q": ["the query is empty; type one or more words to search for"]},
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
 ERRORS = OpenApiResponse(
+    response=PROBLEM_SCHEMA,
     description=(
         "Problem details (application/problem+json): `q` missing or empty, over 200 characters, with a NUL "
         "character, with only punctuation or only exclusions; an unknown `type` or `plan`; a bad `page` or "
@@ -48,7 +65,7 @@ ERRORS = OpenApiResponse(
             description="Only results from the plan with this slug; repeat (or separate with commas) for several.",
         ),
     ],
-    responses={200: SearchResultSerializer(many=True), 400: ERRORS},
+    responses={200: SearchResultSerializer(many=True), (400, "application/problem+json"): ERRORS},
 )  # fmt: skip
 class SearchView(generics.ListAPIView):
     """Full-text search across plans, best first: articles, chapters, goals, principles and initiatives.
