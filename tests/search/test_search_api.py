@@ -156,3 +156,17 @@ def test_search_index_is_maintained_by_the_loader(api):
     assert plan.search_entries.count() == (
         plan.articles.count() + plan.chapters.count() + plan.goals.count() + plan.principles.count() + plan.initiatives.count()
     )
+
+
+def test_reindex_command_rebuilds_the_entries_and_search_still_finds_them(api):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("reindex_search", PLAN, stdout=out)
+    assert out.getvalue() == f"{PLAN}: 197 search entries\n"
+    assert search(api, q="科创", type="article")["count"] == 5
+    with pytest.raises(CommandError, match="no plan with slug nope"):
+        call_command("reindex_search", "nope")
