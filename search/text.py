@@ -332,6 +332,9 @@ def match_spans(norm, highlights):
 def snippet(text, highlights, *, length=SNIPPET_LENGTH):
     """The passage of the text with the most matches, as HTML: text escaped, each match in <mark>…</mark>.
 
+    Among passages with as many matches, the one that starts nearest its first match wins, so the reader
+    sees the match and what follows it.
+
     The passage is a run of whole clauses (cut only after punctuation), so it never ends inside a word or a
     mark; a clause longer than `length` is shown whole. "…" marks text left out before or after it. Returns
     None when the text has no match.
@@ -351,7 +354,9 @@ def snippet(text, highlights, *, length=SNIPPET_LENGTH):
             end = clauses[last][1]
         inside = [s for s in spans if s[0] >= start and s[1] <= end]
         distinct = len({norm[s:e] for s, e in inside})
-        score = (distinct, len(inside), -first)
+        # Most distinct terms, then most matches, then the passage that starts nearest its first match.
+        lead = inside[0][0] - start if inside else len(text)
+        score = (distinct, len(inside), -lead, -first)
         if best is None or score > best[0]:
             best = (score, start, end, inside)
     _, start, end, inside = best
