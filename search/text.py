@@ -335,8 +335,8 @@ def snippet(text, highlights, *, length=SNIPPET_LENGTH):
     Among passages with as many matches, the one that starts nearest its first match wins, so the reader
     sees the match and what follows it.
 
-    The passage is a run of whole clauses (cut only after punctuation), so it never ends inside a word or a
-    mark; a clause longer than `length` is shown whole. "…" marks text left out before or after it. Returns
+    The passage is a run of whole clauses of one paragraph (cut only after punctuation), so it never ends
+    inside a word or a mark; a clause longer than `length` is shown whole. "…" marks text left out before or after it. Returns
     None when the text has no match.
     """
     norm = normalize(text)
@@ -349,7 +349,8 @@ def snippet(text, highlights, *, length=SNIPPET_LENGTH):
         start = clauses[first][0]
         end = clauses[first][1]
         last = first
-        while last + 1 < len(clauses) and clauses[last + 1][1] - start <= length:
+        # A passage stays within one paragraph.
+        while last + 1 < len(clauses) and clauses[last + 1][1] - start <= length and text[end - 1] != "\n":
             last += 1
             end = clauses[last][1]
         inside = [s for s in spans if s[0] >= start and s[1] <= end]

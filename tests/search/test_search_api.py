@@ -170,3 +170,8 @@ def test_reindex_command_rebuilds_the_entries_and_search_still_finds_them(api):
     assert search(api, q="科创", type="article")["count"] == 5
     with pytest.raises(CommandError, match="no plan with slug nope"):
         call_command("reindex_search", "nope")
+
+
+def test_snippet_stays_within_one_paragraph(api):
+    for result in search(api, q="碳达峰", page_size=100)["results"]:
+        assert "\n" not in result["snippet"]
