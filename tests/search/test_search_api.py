@@ -146,6 +146,10 @@ def test_collections_accept_q_best_first_and_keep_their_shape(api, plan_url):
     initiatives = api.get(plan_url + "initiatives/", {"q": "科創"}).json()
     assert [i["slug"] for i in initiatives["results"]] == ["tian-kai-gao-jiao-ke-chuang-yuan"]
     assert api.get(plan_url + "articles/", {"q": "。。"}).status_code == 400
+    empty = api.get(plan_url + "goals/", {"q": ""})
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == {"q": ["the query is empty; type one or more words to search for"]}
+    assert api.get(plan_url + "initiatives/", {"q": "x" * 201}).status_code == 400
 
 
 def test_search_index_is_maintained_by_the_loader(api):
@@ -175,3 +179,10 @@ def test_reindex_command_rebuilds_the_entries_and_search_still_finds_them(api):
 def test_snippet_stays_within_one_paragraph(api):
     for result in search(api, q="碳达峰", page_size=100)["results"]:
         assert "\n" not in result["snippet"]
+
+
+def test_search_takes_three_queries_whatever_the_page_size(api, django_assert_num_queries):
+    # 1. the plan slugs asked for exist; 2. count of matches; 3. the page, ranked, with its plan slugs
+    with django_assert_num_queries(3):
+        body = search(api, q="发展", plan=PLAN, page_size=100)
+    assert len(body["results"]) == 100
