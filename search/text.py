@@ -228,6 +228,8 @@ def _scan(q):
         else:
             items.append(("words", word, negated))
         i = end
+    if all(kind == "or" for kind, _, _ in items):  # `OR` alone is the word "or"; elsewhere a dangling OR is dropped
+        items = [("words", text, False) for _, text, _ in items]
     return items
 
 

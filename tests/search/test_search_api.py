@@ -131,6 +131,11 @@ def test_tsquery_operators_typed_by_a_user_are_plain_separators(api, q):
     assert search(api, q=q, type="article")["count"] == search(api, q="京津冀 交通", type="article")["count"] == 2
 
 
+def test_or_with_nothing_to_join_is_searched_as_a_word(api):
+    assert search(api, q="OR")["count"] == 0
+    assert search(api, q="港 OR", type="article") == search(api, q="港 or", type="article") == search(api, q="港", type="article")
+
+
 def test_unbalanced_quote_is_a_phrase_to_the_end(api):
     assert search(api, q='"绿色金融', type="article") == search(api, q='"绿色金融"', type="article")
 
