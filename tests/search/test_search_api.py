@@ -191,3 +191,13 @@ def test_search_takes_three_queries_whatever_the_page_size(api, django_assert_nu
     with django_assert_num_queries(3):
         body = search(api, q="发展", plan=PLAN, page_size=100)
     assert len(body["results"]) == body["count"] == 74
+
+
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [('"', 400), ('""', 400), ('-"', 400), ("OR OR", 200), ("- -", 400), ('"-交通"', 200), ('京津冀 -"', 200),
+     ("((港))", 200), ("港:*", 200), ("'港'", 200), ("港\\", 200), ("港 OR -交通", 200), ("\t港\n", 200)],
+)  # fmt: skip
+def test_odd_queries_are_answered_never_a_500(api, q, status):
+    response = api.get(SEARCH, {"q": q})
+    assert response.status_code == status, response.content
