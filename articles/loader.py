@@ -17,6 +17,7 @@ from articles.builder import GENERATED, plan_folders
 from articles.models import Article, Chapter, Erratum, Plan, PlanSource
 from indicators.models import Goal, Initiative, Mention, Principle
 from opendata.loader import load_open_data
+from search.indexing import index_plan
 
 
 class LoadError(ValueError):
@@ -37,6 +38,8 @@ def load_plan_data(data, *, version):
     meta = data["plan"]
     existing = Plan.objects.select_for_update().filter(slug=meta["slug"]).first()
     if existing is not None and existing.version == version:
+        if not existing.search_entries.exists():  # loaded before search existed
+            index_plan(existing)
         return LoadResult(meta["slug"], "unchanged", version, _counts(data))
     if source_text is None:
         raise LoadError(f"{meta['slug']}: the source text is missing")
@@ -73,6 +76,7 @@ def load_plan_data(data, *, version):
         status = "updated"
     PlanSource.objects.update_or_create(plan=plan, defaults={"text": source_text})
     _insert_rows(plan, data)
+    index_plan(plan)
     return LoadResult(plan.slug, status, version, _counts(data))
 
 

@@ -30,7 +30,10 @@ class StrictOrderingFilter(OrderingFilter):
             # neither repeat nor skip rows, and rows that tie keep the order of the text.
             named = {field.lstrip("-") for field in fields}
             return fields + [f for f in self.get_default_ordering(view) or () if f.lstrip("-") not in named]
-        return self.get_default_ordering(view)
+        default = self.get_default_ordering(view)
+        if "search_rank" in queryset.query.annotations:  # a `q` search: best first, then the usual order
+            return ["-search_rank", *(default or [])]
+        return default
 
     def get_schema_operation_parameters(self, view):
         fields = [field if isinstance(field, str) else field[0] for field in getattr(view, "ordering_fields", ())]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "articles",
     "indicators",
     "opendata",
+    "search",
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [

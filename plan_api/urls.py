@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("articles.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("opendata.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [

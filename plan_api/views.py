@@ -41,6 +41,7 @@ def api_root(request, version):
         "plans": reverse("plan-list", request=request),
         "schema": reverse("schema", request=request),
         "docs": reverse("docs", request=request),
+        "search": reverse("search", request=request),
         "plan_collections": plan_collections,
     })  # fmt: skip
 

@@ -23,6 +23,7 @@ EXPECTED_INDEX = {
     "plans": f"{BASE}/plans/",
     "schema": f"{BASE}/schema/",
     "docs": f"{BASE}/docs/",
+    "search": f"{BASE}/search/",
     "plan_collections": [{"slug": PLAN, "plan": PLAN_URL, **collection_links(PLAN)}],
 }
 

@@ -1,0 +1,103 @@
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+
+from articles.models import Plan
+from search.api.serializers import SearchResultSerializer
+from search.models import SearchEntry
+from search.selectors import search_entries
+from search.text import MAX_QUERY_LENGTH
+
+QUERY_SYNTAX = f"""Web-search syntax (modelled on PostgreSQL's websearch_to_tsquery), at most {MAX_QUERY_LENGTH} characters:
+
+- `新质生产力 京津冀` — words separated by spaces must all match;
+- `"京津冀协同发展"` — a quoted phrase matches as written (an unclosed quote runs to the end);
+- `鲁班工坊 OR 枫桥经验` — either; `OR` binds tighter than the spaces around it;
+- `京津冀 -交通` — leave out what contains a word (a query of exclusions only is a 400).
+
+A word matches wherever it occurs in the text, also inside a longer word (`科创` finds 天開高教科創園, `港` finds
+every article naming a port). Simplified and traditional input give identical results: text and query are
+both normalised toward simplified characters (OpenCC t2s), so 碳达峰, 碳達峰 and 碳達峯 are one word. Letters are
+matched case-insensitively. Punctuation separates words; characters such as `&`, `|`, `!`, `:*` or `<->` have
+no special meaning."""
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Bad Request"},
+        "status": {"type": "integer", "example": 400},
+        "detail": {"type": "string", "example": "Invalid q: the query is empty; type one or more words to search for"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"q": ["the query is empty; type one or more words to search for"]},
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+ERRORS = OpenApiResponse(
+    response=PROBLEM_SCHEMA,
+    description=(
+        "Problem details (application/problem+json): `q` missing or empty, over 200 characters, with a NUL "
+        "character, with only punctuation or only exclusions; an unknown `type` or `plan`; a bad `page` or "
+        "`page_size`. `errors` names the parameter."
+    )
+)
+
+
+@extend_schema(
+    summary="Search every plan",
+    parameters=[
+        OpenApiParameter("q", str, required=True, description=QUERY_SYNTAX, examples=[
+            OpenApiExample("A word, simplified", value="新质生产力"),
+            OpenApiExample("The same word, traditional", value="新質生產力"),
+            OpenApiExample("Part of a name", value="科创"),
+            OpenApiExample("Phrase and exclusion", value='"高质量发展" -京津冀'),
+        ]),
+        OpenApiParameter(
+            "type", str, many=True, enum=SearchEntry.Type.values, explode=True,
+            description="Only results of this type; repeat (or separate with commas) for several. Default: all.",
+        ),
+        OpenApiParameter(
+            "plan", str, many=True, explode=True,
+            description="Only results from the plan with this slug; repeat (or separate with commas) for several.",
+        ),
+    ],
+    responses={200: SearchResultSerializer(many=True), (400, "application/problem+json"): ERRORS},
+)  # fmt: skip
+class SearchView(generics.ListAPIView):
+    """Full-text search across plans, best first: articles, chapters, goals, principles and initiatives.
+
+    A title hit outranks a body hit, and a document about the topic (that names it often) outranks one that
+    names it once. Each result carries its type, plan, identifier, title, URL, score and a snippet.
+    """
+
+    serializer_class = SearchResultSerializer
+    filter_backends = []
+
+    def list_param(self, name, *, choices=None):
+        values = [v.strip() for raw in self.request.query_params.getlist(name) for v in raw.split(",") if v.strip()]
+        if choices is not None:
+            unknown = [v for v in values if v not in choices]
+            if unknown:
+                raise ValidationError({name: [f"unknown {name} {unknown[0][:50]!r}; use one of {', '.join(choices)}"]})
+        return values
+
+    def get_queryset(self):
+        types = self.list_param("type", choices=SearchEntry.Type.values)
+        plans = self.list_param("plan")
+        if plans:
+            known = set(Plan.objects.filter(slug__in=plans).values_list("slug", flat=True))
+            unknown = [slug for slug in plans if slug not in known]
+            if unknown:
+                raise ValidationError({"plan": [f"no plan with slug {unknown[0][:100]!r}"]})
+        self.results = search_entries(q=self.request.query_params.get("q"), plans=plans, types=types)
+        return self.results.entries
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        results = getattr(self, "results", None)
+        context["highlights"] = results.query.highlights if results else []
+        return context

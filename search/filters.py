@@ -1,0 +1,25 @@
+from django_filters import rest_framework as filters
+
+from search.selectors import search_filter
+
+Q_HELP = (
+    "Full-text search, as `q` of /api/v1/search/: words ANDed, \"a phrase\", `a OR b`, `-word`; simplified or "
+    "traditional characters alike; at most 200 characters. Results come best first unless `ordering` is given. "
+    "An empty or unsearchable `q` is a 400."
+)
+
+
+class SearchQueryFilter(filters.CharFilter):
+    """`q` on a plan's collection: keeps the objects that match, ranked (see search.selectors.search_filter)."""
+
+    def __init__(self, *, search_type, key="number", **kwargs):
+        kwargs.setdefault("help_text", Q_HELP)
+        super().__init__(**kwargs)
+        self.search_type = search_type
+        self.key = key
+
+    def filter(self, qs, value):
+        # django-filter skips empty values; an empty `q` that was given is a 400 here as on /search/.
+        if self.field_name not in self.parent.data:
+            return qs
+        return search_filter(qs, q=value, type=self.search_type, key=self.key)

@@ -1,0 +1,378 @@
+"""Text handling for search, in pure Python: normalisation, the index terms of a text, the query grammar, snippets.
+
+Why not PostgreSQL's own parsers: they index a run of Chinese characters as one token, so 新質生產力 inside a
+sentence is never found, and no Chinese parser is available. So the index terms are made here and stored as a
+ready `tsvector`:
+
+- every text is normalised toward simplified characters (OpenCC t2s, which maps both traditional forms of
+  碳達峰/碳達峯 or 制造/製造 to one), lower case, one character for one character, so that an offset in the
+  normalised text points at the same character of the original;
+- each word character (letter, digit, ideograph) is a lexeme at its position, each pair of adjacent word
+  characters a bigram lexeme at the position of its first character, and each word of jieba's search mode
+  (three characters or more, with the plan's own dictionary) a lexeme at the position of its first character.
+
+A query word of n ≥ 2 characters becomes the chain of its bigrams joined by `<->`: with positions that are
+character offsets this matches exactly where the word is a substring of the text, never across punctuation or
+paragraphs (no bigram spans them). One character is its own lexeme. The word itself, as a jieba lexeme, is
+ORed in. Everything the query parser emits is a quoted lexeme of word characters, so nothing a user types
+(`&`, `|`, `!`, `:*`, `<->`, quotes, backslashes) can reach the tsquery grammar.
+"""
+
+import html
+import logging
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jieba
+import opencc
+
+MAX_QUERY_LENGTH = 200
+# tsvector limits: positions run from 1 to 16383, and a lexeme keeps at most 256 positions.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 256
+# Weights of ts_rank_cd, in PostgreSQL's order {D, C, B, A}: titles are A, bodies D.
+RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+# Terms that count toward the rank (every term counts toward matching).
+MAX_RANKED_TERMS = 8
+
+_t2s = opencc.OpenCC("t2s")
+_t2s_lock = threading.Lock()
+
+
+class QueryError(ValueError):
+    """The query cannot be searched; the message says why, for the user."""
+
+
+def is_word_char(char):
+    return char.isalnum()
+
+
+@lru_cache(maxsize=4096)
+def _char_form(char):
+    form = unicodedata.normalize("NFKC", char).lower()
+    return form if len(form) == 1 else char.lower() if len(char.lower()) == 1 else char
+
+
+def normalize(text):
+    """The text toward simplified characters and lower case, of exactly the same length as the text."""
+    with _t2s_lock:  # the OpenCC converter is not documented as thread-safe
+        converted = _t2s.convert(text)
+        if len(converted) != len(text):
+            # t2s maps character for character in practice; should a phrase ever change length, fall back to
+            # converting each character alone so offsets stay true.
+            converted = "".join(c if len(c) == 1 else o for o, c in ((o, _t2s.convert(o)) for o in text))
+    return "".join(_char_form(char) for char in converted)
+
+
+# --- segmentation -------------------------------------------------------------------------------------
+
+_tokenizers = {}
+_tokenizers_lock = threading.Lock()
+
+
+def tokenizer(words):
+    """A jieba tokenizer with these (normalised) dictionary words, made once per set of words per process.
+
+    jieba's module-level dictionary is global; each plan dictionary gets its own `jieba.Tokenizer` instead,
+    initialised lazily (about a second) and then kept.
+    """
+    key = frozenset(words)
+    with _tokenizers_lock:
+        found = _tokenizers.get(key)
+        if found is None:
+            jieba.setLogLevel(logging.WARNING)
+            found = jieba.Tokenizer()
+            found.initialize()
+            for word in sorted(key):
+                found.add_word(word, freq=None)
+            _tokenizers[key] = found
+        return found
+
+
+def dictionary_words(dictionary):
+    """A plan's dictionary (as in the text) in the normalised form the index uses."""
+    return sorted({normalize(word) for word in dictionary if word})
+
+
+# --- index terms --------------------------------------------------------------------------------------
+
+
+def index_positions(fields, *, segmenter):
+    """Lexeme -> {position: weight} for a document made of (text, weight) fields, weight one of "A"…"D".
+
+    Fields follow one another with a gap, so no bigram or phrase runs from one into the next; a field's
+    paragraphs are separated by newlines, which are not word characters, for the same reason.
+    """
+    lexemes = {}
+
+    def add(lexeme, position, weight):
+        if position > MAX_POSITION:
+            return
+        positions = lexemes.setdefault(lexeme, {})
+        if position not in positions and len(positions) < MAX_POSITIONS_PER_LEXEME:
+            positions[position] = weight
+
+    offset = 0
+    for text, weight in fields:
+        norm = normalize(text)
+        for i, char in enumerate(norm):
+            if is_word_char(char):
+                add(char, offset + i + 1, weight)
+                if i + 1 < len(norm) and is_word_char(norm[i + 1]):
+                    add(norm[i : i + 2], offset + i + 1, weight)
+        for start, run in _word_runs(norm):
+            for word, begin, _end in segmenter.tokenize(run, mode="search"):
+                if len(word) >= 3 and all(is_word_char(c) for c in word):
+                    add(word, offset + start + begin + 1, weight)
+        offset += len(norm) + 2
+    return lexemes
+
+
+def tsvector_literal(lexemes):
+    """The tsvector input text for index_positions()'s result; lexemes hold only word characters."""
+    parts = []
+    for lexeme in sorted(lexemes):
+        positions = lexemes[lexeme]
+        spec = ",".join(f"{p}{'' if w == 'D' else w}" for p, w in sorted(positions.items()))
+        parts.append(f"'{lexeme}':{spec}")
+    return " ".join(parts)
+
+
+def _word_runs(norm):
+    """(offset, run) for each maximal run of word characters."""
+    run_start = None
+    for i, char in enumerate(norm + " "):
+        if is_word_char(char):
+            if run_start is None:
+                run_start = i
+        elif run_start is not None:
+            yield run_start, norm[run_start:i]
+            run_start = None
+
+
+# --- queries ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedQuery:
+    """A user's query, ready for PostgreSQL.
+
+    `tsquery`: the whole query; `ranked`: one tsquery per positive term (phrase, word or OR group), whose
+    ts_rank_cd values are summed so that every term counts by its own frequency; `highlights`: the normalised
+    strings to mark in snippets.
+    """
+
+    tsquery: str
+    ranked: list = field(default_factory=list)
+    highlights: list = field(default_factory=list)
+
+
+def _quote(lexeme):
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _chain(norm):
+    """The tsquery that matches the normalised text `norm` as a substring (punctuation inside: any character)."""
+    items = []  # (offset, lexeme)
+    for start, run in _word_runs(norm):
+        if len(run) == 1:
+            items.append((start, run))
+        else:
+            items.extend((start + i, run[i : i + 2]) for i in range(len(run) - 1))
+    if not items:
+        return None
+    expr = _quote(items[0][1])
+    for (prev, _), (offset, lexeme) in zip(items, items[1:]):
+        distance = offset - prev
+        operator = "<->" if distance == 1 else f"<{distance}>"
+        expr = f"({expr} {operator} {_quote(lexeme)})"
+    runs = [run for _, run in _word_runs(norm)]
+    if len(runs) == 1 and len(runs[0]) >= 3:
+        expr = f"({_quote(runs[0])} | {expr})"
+    return expr
+
+
+def _scan(q):
+    """Split a query into (kind, text, negated) items: kind "or", "phrase" or "words".
+
+    Double quotes delimit phrases; an unclosed quote runs to the end of the query. `OR` (any case) between two
+    items makes them alternatives; `-` before an item excludes it.
+    """
+    items = []
+    i, n = 0, len(q)
+    while i < n:
+        char = q[i]
+        if char.isspace():
+            i += 1
+            continue
+        negated = False
+        if char == "-" and i + 1 < n and not q[i + 1].isspace():
+            negated = True
+            i += 1
+            char = q[i]
+        if char in "\"“”":
+            end = i + 1
+            while end < n and q[end] not in "\"“”":
+                end += 1
+            items.append(("phrase", q[i + 1 : end], negated))
+            i = end + 1
+            continue
+        end = i
+        while end < n and not q[end].isspace() and q[end] not in "\"“”":
+            end += 1
+        word = q[i:end]
+        if word.upper() == "OR" and not negated:
+            items.append(("or", word, False))
+        else:
+            items.append(("words", word, negated))
+        i = end
+    if all(kind == "or" for kind, _, _ in items):  # `OR` alone is the word "or"; elsewhere a dangling OR is dropped
+        items = [("words", text, False) for _, text, _ in items]
+    return items
+
+
+def parse_query(q):
+    """Parse a web-search style query (the model is PostgreSQL's websearch_to_tsquery).
+
+    Space-separated words must all match; "a phrase" matches as written; `a OR b` matches either, and binds
+    tighter than the spaces around it; `-word` excludes. Punctuation inside a word separates it into words
+    that must all match. Raises QueryError for what cannot be searched.
+    """
+    if q is None or not q.strip():
+        raise QueryError("the query is empty; type one or more words to search for")
+    if len(q) > MAX_QUERY_LENGTH:
+        raise QueryError(f"the query is {len(q)} characters long; at most {MAX_QUERY_LENGTH} are allowed")
+    if "\x00" in q:
+        raise QueryError("the query contains a NUL character")
+    if not any(is_word_char(char) for char in q):
+        raise QueryError("the query has no letter, digit or character to search for, only punctuation")
+
+    # Each item becomes one tsquery (or nothing, if it held only punctuation).
+    groups = []  # list of (alternatives, negated); alternatives: list of (tsquery, highlight strings)
+    pending_or = False
+    for kind, text, negated in _scan(q):
+        if kind == "or":
+            pending_or = bool(groups)
+            continue
+        norm = normalize(text)
+        if kind == "phrase":
+            parts = [_chain(norm)] if _chain(norm) else []
+            highlights = [[run for _, run in _word_runs(norm)]] if parts else []
+        else:
+            runs = [run for _, run in _word_runs(norm)]
+            parts = [_chain(run) for run in runs]
+            highlights = [[run] for run in runs]
+        if not parts:
+            continue
+        if negated:
+            for part in parts:
+                groups.append(([(part, [])], True))
+            pending_or = False
+            continue
+        alternatives = list(zip(parts, highlights))
+        if pending_or and groups and not groups[-1][1]:
+            # `a OR b c` is (a | b) & c; a word split by punctuation joins the OR with its first piece.
+            groups[-1][0].append(alternatives[0])
+            alternatives = alternatives[1:]
+        for alternative in alternatives:
+            groups.append(([alternative], False))
+        pending_or = False
+
+    positive = [alternatives for alternatives, negated in groups if not negated]
+    if not positive:
+        raise QueryError("the query only excludes words; add at least one word that results must contain")
+    terms = []
+    for alternatives, negated in groups:
+        expr = " | ".join(part for part, _ in alternatives)
+        if len(alternatives) > 1:
+            expr = f"({expr})"
+        terms.append(f"!{expr}" if negated else expr)
+    ranked = []
+    for alternatives in positive[:MAX_RANKED_TERMS]:
+        ranked.append(" | ".join(part for part, _ in alternatives))
+    highlights = sorted(
+        {h for alternatives in positive for _, hs in alternatives for h in hs}, key=lambda h: (-len(h), h)
+    )
+    return ParsedQuery(tsquery=" & ".join(terms), ranked=ranked, highlights=highlights)
+
+
+# --- snippets -----------------------------------------------------------------------------------------
+
+SNIPPET_LENGTH = 120
+_CLAUSE_END = set("。；;！!？?，,、：:\n")
+
+
+def _clauses(text):
+    """Offsets (start, end) of the clauses of the text: each ends after a punctuation mark or a newline."""
+    start = 0
+    for i, char in enumerate(text):
+        if char in _CLAUSE_END:
+            yield start, i + 1
+            start = i + 1
+    if start < len(text):
+        yield start, len(text)
+
+
+def match_spans(norm, highlights):
+    """Non-overlapping (start, end) spans where any highlight occurs in the normalised text, longest first."""
+    taken = [False] * len(norm)
+    spans = []
+    for term in highlights:
+        start = norm.find(term)
+        while start != -1:
+            end = start + len(term)
+            if not any(taken[start:end]):
+                spans.append((start, end))
+                for i in range(start, end):
+                    taken[i] = True
+            start = norm.find(term, start + 1)
+    return sorted(spans)
+
+
+def snippet(text, highlights, *, length=SNIPPET_LENGTH):
+    """The passage of the text with the most matches, as HTML: text escaped, each match in <mark>…</mark>.
+
+    Among passages with as many matches, the one that starts nearest its first match wins, so the reader
+    sees the match and what follows it.
+
+    The passage is a run of whole clauses of one paragraph (cut only after punctuation), so it never ends
+    inside a word or a mark; a clause longer than `length` is shown whole. "…" marks text left out before or after it. Returns
+    None when the text has no match.
+    """
+    norm = normalize(text)
+    spans = match_spans(norm, highlights)
+    if not spans:
+        return None
+    clauses = list(_clauses(text))
+    best = None
+    for first in range(len(clauses)):
+        start = clauses[first][0]
+        end = clauses[first][1]
+        last = first
+        # A passage stays within one paragraph.
+        while last + 1 < len(clauses) and clauses[last + 1][1] - start <= length and text[end - 1] != "\n":
+            last += 1
+            end = clauses[last][1]
+        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        distinct = len({norm[s:e] for s, e in inside})
+        # Most distinct terms, then most matches, then the passage that starts nearest its first match.
+        lead = inside[0][0] - start if inside else len(text)
+        score = (distinct, len(inside), -lead, -first)
+        if best is None or score > best[0]:
+            best = (score, start, end, inside)
+    _, start, end, inside = best
+    if not inside:
+        return None
+    pieces = ["…"] if start > 0 else []
+    cursor = start
+    for s, e in inside:
+        pieces.append(html.escape(text[cursor:s], quote=False))
+        pieces.append("<mark>" + html.escape(text[s:e], quote=False) + "</mark>")
+        cursor = e
+    tail = text[cursor:end].rstrip("\n")
+    pieces.append(html.escape(tail, quote=False))
+    if end < len(text.rstrip("\n")):
+        pieces.append("…")
+    return "".join(pieces)

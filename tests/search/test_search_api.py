@@ -1,0 +1,203 @@
+"""The search endpoint and `q` on collections: shape, scripts, syntax, ranking, snippets and errors."""
+
+import re
+
+import pytest
+
+from tests.conftest import PLAN
+
+SEARCH = "/api/v1/search/"
+
+
+def search(api, **params):
+    response = api.get(SEARCH, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_search_result_carries_type_plan_identifier_title_url_score_and_snippet(api):
+    body = search(api, q="海河实验室")
+    assert body["count"] == 2
+    initiative, article = body["results"]
+    assert initiative == {
+        "type": "initiative",
+        "plan": PLAN,
+        "number": None,
+        "slug": "hai-he-shi-yan-shi",
+        "title": "海河實驗室",
+        "url": f"http://testserver/api/v1/plans/{PLAN}/initiatives/hai-he-shi-yan-shi/",
+        "score": initiative["score"],
+        "snippet": "<mark>海河實驗室</mark>",
+    }
+    assert article["type"] == "article" and article["slug"] is None
+    assert article["url"] == f"http://testserver/api/v1/plans/{PLAN}/articles/{article['number']}/"
+    assert initiative["score"] > article["score"] > 0
+    assert api.get(article["url"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("simplified", "traditional"),
+    [("新质生产力", "新質生產力"), ("碳达峰", "碳達峯"), ("先进制造业", "先進製造業"), ("天开高教科创园", "天開高教科創園")],
+)
+def test_simplified_and_traditional_queries_give_identical_responses(api, simplified, traditional):
+    hans = search(api, q=simplified, page_size=100)
+    hant = search(api, q=traditional, page_size=100)
+    assert hans["count"] > 0
+    assert hans == hant
+
+
+def test_snippet_marks_the_text_as_written_in_traditional_characters(api):
+    result = search(api, q="新质生产力", type="article")["results"][0]
+    assert "<mark>新質生產力</mark>" in result["snippet"]
+
+
+def test_sub_word_finds_the_named_park_and_marks_only_the_sub_word(api):
+    body = search(api, q="科创", type="initiative")
+    assert [r["slug"] for r in body["results"]] == ["tian-kai-gao-jiao-ke-chuang-yuan"]
+    assert body["results"][0]["snippet"] == "天開高教<mark>科創</mark>園"
+
+
+def test_snippets_are_whole_clauses_with_balanced_marks(api):
+    for result in search(api, q="发展 京津冀", page_size=100)["results"]:
+        text = result["snippet"]
+        assert text.count("<mark>") == text.count("</mark>") >= 1
+        assert re.fullmatch(r"(?:[^<]|<mark>[^<]+</mark>)+", text), text
+        inner = text.removeprefix("…").removesuffix("…")
+        # A passage starts at a clause and ends after punctuation (or at the end of the text).
+        if text.startswith("…"):
+            assert not inner.startswith(("<mark>發展", "展"))
+        if text.endswith("…"):
+            assert inner[-1] in "。;；,，、:：!?！？", text
+
+
+def test_title_hit_outranks_body_hits(api):
+    # 海 is in article 26's title (建设海洋强市); the other articles name it in their bodies.
+    results = search(api, q="海", type="article")["results"]
+    assert results[0]["number"] == 26
+
+
+def test_types_and_plans_filter_results_and_accept_several_values(api):
+    everything = search(api, q="就业", page_size=100)
+    types = {r["type"] for r in everything["results"]}
+    assert {"article", "goal"} <= types
+    goals = search(api, q="就业", type="goal")
+    assert {r["type"] for r in goals["results"]} == {"goal"}
+    both = search(api, q="就业", type=["goal", "article"], plan=PLAN, page_size=100)
+    commas = search(api, q="就业", type="goal,article", page_size=100)
+    assert both == commas
+    assert both["count"] == sum(1 for r in everything["results"] if r["type"] in ("goal", "article"))
+
+
+def test_results_are_paginated_best_first(api):
+    first = search(api, q="发展", page_size=10)
+    second = api.get(first["next"]).json()
+    scores = [r["score"] for r in first["results"] + second["results"]]
+    assert first["count"] > 20
+    assert scores == sorted(scores, reverse=True)
+    assert not {r["url"] for r in first["results"]} & {r["url"] for r in second["results"]}
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "the query is empty"),
+        ("   ", "the query is empty"),
+        ("发" * 201, "the query is 201 characters long; at most 200 are allowed"),
+        ("，。!?&|", "only punctuation"),
+        ("-京津冀", "only excludes words"),
+    ],
+)
+def test_bad_queries_are_400_problems_naming_q(api, q, message):
+    response = api.get(SEARCH, {"q": q})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert message in response.json()["errors"]["q"][0]
+
+
+def test_missing_q_and_nul_byte_are_400(api):
+    assert api.get(SEARCH).status_code == 400
+    response = api.get(SEARCH + "?q=%E5%8F%91%00")
+    assert response.status_code == 400
+    assert "q" in response.json()["errors"]
+
+
+def test_unknown_type_or_plan_is_a_400(api):
+    assert api.get(SEARCH, {"q": "发展", "type": "chapterz"}).json()["errors"]["type"][0].startswith("unknown type")
+    assert api.get(SEARCH, {"q": "发展", "plan": "nope"}).json()["errors"]["plan"] == ["no plan with slug 'nope'"]
+
+
+@pytest.mark.parametrize("q", ["京津冀 & 交通", "京津冀|交通", "!京津冀 交通", "京津冀:* 交通", "京津冀 <-> 交通", "京津冀'\\ 交通"])
+def test_tsquery_operators_typed_by_a_user_are_plain_separators(api, q):
+    assert search(api, q=q, type="article")["count"] == search(api, q="京津冀 交通", type="article")["count"] == 2
+
+
+def test_or_with_nothing_to_join_is_searched_as_a_word(api):
+    assert search(api, q="OR")["count"] == 0
+    assert search(api, q="港 OR", type="article") == search(api, q="港 or", type="article") == search(api, q="港", type="article")
+
+
+def test_unbalanced_quote_is_a_phrase_to_the_end(api):
+    assert search(api, q='"绿色金融', type="article") == search(api, q='"绿色金融"', type="article")
+
+
+def test_collections_accept_q_best_first_and_keep_their_shape(api, plan_url):
+    articles = api.get(plan_url + "articles/", {"q": "港"}).json()
+    assert articles["results"][0]["number"] == 25
+    assert "paragraphs" in articles["results"][0]
+    ordered = api.get(plan_url + "articles/", {"q": "港", "ordering": "number"}).json()
+    assert [a["number"] for a in ordered["results"]] == sorted(a["number"] for a in articles["results"])
+    goals = api.get(plan_url + "goals/", {"q": "就業"}).json()
+    assert [g["number"] for g in goals["results"]] == [5]
+    initiatives = api.get(plan_url + "initiatives/", {"q": "科創"}).json()
+    assert [i["slug"] for i in initiatives["results"]] == ["tian-kai-gao-jiao-ke-chuang-yuan"]
+    assert api.get(plan_url + "articles/", {"q": "。。"}).status_code == 400
+    empty = api.get(plan_url + "goals/", {"q": ""})
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == {"q": ["the query is empty; type one or more words to search for"]}
+    assert api.get(plan_url + "initiatives/", {"q": "x" * 201}).status_code == 400
+
+
+def test_search_index_is_maintained_by_the_loader(api):
+    from articles.models import Plan
+
+    plan = Plan.objects.get(slug=PLAN)
+    assert plan.search_entries.filter(type="article").count() == plan.articles.count()
+    assert plan.search_entries.count() == (
+        plan.articles.count() + plan.chapters.count() + plan.goals.count() + plan.principles.count() + plan.initiatives.count()
+    )
+
+
+def test_reindex_command_rebuilds_the_entries_and_search_still_finds_them(api):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("reindex_search", PLAN, stdout=out)
+    assert out.getvalue() == f"{PLAN}: 197 search entries\n"
+    assert search(api, q="科创", type="article")["count"] == 5
+    with pytest.raises(CommandError, match="no plan with slug nope"):
+        call_command("reindex_search", "nope")
+
+
+def test_snippet_stays_within_one_paragraph(api):
+    for result in search(api, q="碳达峰", page_size=100)["results"]:
+        assert "\n" not in result["snippet"]
+
+
+def test_search_takes_three_queries_whatever_the_page_size(api, django_assert_num_queries):
+    # 1. the plan slugs asked for exist; 2. count of matches; 3. the page, ranked, with its plan slugs
+    with django_assert_num_queries(3):
+        body = search(api, q="发展", plan=PLAN, page_size=100)
+    assert len(body["results"]) == body["count"] == 74
+
+
+@pytest.mark.parametrize(
+    ("q", "status"),
+    [('"', 400), ('""', 400), ('-"', 400), ("OR OR", 200), ("- -", 400), ('"-交通"', 200), ('京津冀 -"', 200),
+     ("((港))", 200), ("港:*", 200), ("'港'", 200), ("港\\", 200), ("港 OR -交通", 200), ("\t港\n", 200)],
+)  # fmt: skip
+def test_odd_queries_are_answered_never_a_500(api, q, status):
+    response = api.get(SEARCH, {"q": q})
+    assert response.status_code == status, response.content
