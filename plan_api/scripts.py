@@ -19,7 +19,9 @@ its key is in IDENTIFIER_KEYS. `convert_data(data, script)` is the one step ever
 the data package) goes through.
 """
 
+import re
 from functools import lru_cache
+from itertools import zip_longest
 
 import opencc
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -116,12 +118,38 @@ def converter(script):
     if not steps:
         return _identity
 
-    def convert(text):
+    def run(text):
         for step in steps:
             text = step.convert(text)
         return text
 
+    def convert(text):
+        return _convert_marked(text, run) if "<mark>" in text else run(text)
+
     return convert
+
+
+MARK_TAG = re.compile(r"</?mark>")
+
+
+def _convert_marked(text, run):
+    """Convert a search snippet as one text, then put its <mark> tags back where they were.
+
+    Converting around the tags would split phrases: OpenCC turns 制造业 into 製造業, but 制<mark>造业 into
+    制<mark>造業. The conversions keep the text's length almost always; where one does not, the tags' offsets
+    would no longer hold, and the text is converted around them instead.
+    """
+    pieces, tags = MARK_TAG.split(text), MARK_TAG.findall(text)
+    plain = "".join(pieces)
+    converted = run(plain)
+    if len(converted) != len(plain):
+        return run(text)
+    out, start = [], 0
+    for piece, tag in zip_longest(pieces, tags, fillvalue=""):
+        out.append(converted[start : start + len(piece)])
+        out.append(tag)
+        start += len(piece)
+    return "".join(out)
 
 
 def _identity(text):

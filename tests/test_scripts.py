@@ -118,3 +118,20 @@ def test_errata_keep_the_span_as_received_in_every_script(api):
     assert [e["as_received"] for e in simplified] == [e["as_received"] for e in received]
     assert simplified[0]["correction"].startswith("取得显著成效。")
     assert received[0]["correction"].startswith("取得顯著成效。")
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        ("zh-Hant", "制<mark>造業</mark>"),  # as received
+        ("zh-Hans", "制<mark>造业</mark>"),
+        ("zh-Hant-TW", "製<mark>造業</mark>"),  # the phrase 製造業 is converted whole, across the mark
+        ("zh-Hant-HK", "製<mark>造業</mark>"),
+    ],
+)
+def test_search_snippets_are_written_in_the_script_with_their_marks_in_place(api, script, expected):
+    response = api.get("/api/v1/search/", {"q": "造业", "type": "article", "plan": PLAN, "script": script})
+    assert response.status_code == 200
+    assert response["Content-Language"] == script
+    snippets = {result["number"]: result["snippet"] for result in response.json()["results"]}
+    assert expected in snippets[13]  # 大力發展先進制造業
