@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles.builder import GENERATED, plan_folders
 from articles.models import Article, Chapter, Erratum, Plan
 from indicators.models import Goal, Initiative, Mention, Principle
+from plan_api import response_cache
 
 
 class LoadError(ValueError):
@@ -72,6 +73,8 @@ def load_plan_data(data, *, version):
         plan.errata.all().delete()
         status = "updated"
     _insert_rows(plan, data)
+    # The API's response cache keys on the plans' versions: make it re-read them (plan_api/response_cache.py).
+    response_cache.dataset_changed()
     return LoadResult(plan.slug, status, version, _counts(data))
 
 

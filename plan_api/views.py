@@ -1,5 +1,9 @@
-"""Project-wide views: the API index and JSON answers for errors raised outside DRF views."""
+"""Project-wide views: the API index, health checks and JSON answers for errors raised outside DRF views."""
 
+import sys
+
+from django.db import DatabaseError
+from django.http import JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -7,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from articles.models import Plan
-from plan_api.exceptions import problem
+from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
 
 PLAN_COLLECTIONS = ("chapters", "articles", "goals", "principles", "initiatives")
 
@@ -58,4 +62,29 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_unavailable(exception):
+        return database_unavailable()
     return problem(500, "Internal server error. It has been logged; please try again later.")
+
+
+def healthz(request):
+    """Liveness: the process answers. Touches neither the database nor the cache; never throttled."""
+    if request.method not in ("GET", "HEAD"):
+        return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
+    return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+def readyz(request):
+    """Readiness: the database answers and at least one plan is loaded. 503 otherwise; never throttled."""
+    if request.method not in ("GET", "HEAD"):
+        return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
+    try:
+        plans = Plan.objects.count()
+    except DatabaseError as exc:
+        if not is_database_unavailable(exc):
+            raise
+        return database_unavailable()
+    if plans == 0:
+        return problem(503, "No plan is loaded yet.", headers={"Retry-After": "5", "Cache-Control": "no-store"})
+    return JsonResponse({"status": "ok", "database": "ok", "plans": plans}, headers={"Cache-Control": "no-store"})

@@ -27,3 +27,14 @@ def api():
 @pytest.fixture
 def plan_url():
     return f"/api/v1/plans/{PLAN}/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty response cache and throttle history (the cache outlives a test's rollback)."""
+    from django.core.cache import cache
+
+    from plan_api import response_cache
+
+    cache.clear()
+    response_cache.forget_everything()
