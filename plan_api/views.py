@@ -4,6 +4,7 @@ import sys
 
 from django.db import DatabaseError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -57,6 +58,10 @@ def permission_denied(request, exception=None):
     return problem(403, "You do not have permission to perform this action.")
 
 
+def csrf_failure(request, reason=""):
+    return problem(403, "The API is read-only; this request was refused.")
+
+
 def not_found(request, exception=None):
     return problem(404, f"Nothing is published at {request.path!r}. See /api/v1/ for what is.")
 
@@ -68,6 +73,7 @@ def server_error(request):
     return problem(500, "Internal server error. It has been logged; please try again later.")
 
 
+@csrf_exempt
 def healthz(request):
     """Liveness: the process answers. Touches neither the database nor the cache; never throttled."""
     if request.method not in ("GET", "HEAD"):
@@ -75,6 +81,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
 
+@csrf_exempt
 def readyz(request):
     """Readiness: the database answers and at least one plan is loaded. 503 otherwise; never throttled."""
     if request.method not in ("GET", "HEAD"):
