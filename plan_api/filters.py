@@ -1,5 +1,7 @@
 """Filters shared by every collection."""
 
+import re
+
 from django import forms
 from django_filters import rest_framework as filters
 from rest_framework.exceptions import ValidationError
@@ -11,19 +13,33 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = [param.strip() for param in params.split(",") if param.strip()]
-            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
-            unknown = [f for f in fields if f.lstrip("-") not in valid]
-            if unknown or not fields:
-                raise ValidationError({
-                    self.ordering_param: [
-                        f"unknown field {', '.join(unknown) or params!r}; use one of {', '.join(sorted(valid))} "
-                        "(prefix '-' for descending)"
-                    ]
-                })  # fmt: skip
-            return fields
-        return self.get_default_ordering(view)
+        if params is None:
+            return self.get_default_ordering(view)
+        valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        if not re.fullmatch(self._pattern(valid), params):
+            raise ValidationError({
+                self.ordering_param: [
+                    f"unknown ordering {params[:50]!r}; use one of {', '.join(sorted(valid))} "
+                    "(prefix '-' for descending; several separated by commas)"
+                ]
+            })  # fmt: skip
+        return params.split(",")
+
+    @staticmethod
+    def _pattern(fields):
+        field = f"-?(?:{'|'.join(re.escape(name) for name in sorted(fields))})"
+        return f"{field}(?:,{field})*"
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        for parameter in parameters:
+            if parameter["name"] == self.ordering_param and fields and fields != "__all__":
+                parameter["schema"] = {"type": "string", "pattern": f"^{self._pattern(fields)}$"}
+                parameter["description"] = (
+                    f"Order by {', '.join(fields)}; prefix '-' for descending; several separated by commas."
+                )
+        return parameters
 
 
 class SmallIntegerFilter(filters.NumberFilter):

@@ -1,5 +1,7 @@
 """OpenAPI additions: the problem-details responses every operation can give."""
 
+from django.conf import settings
+
 PROBLEM_RESPONSES = {
     "400": "The request is malformed: a parameter is not valid (see `errors`), or a query value is too long.",
     "404": "No such object, plan or page.",
@@ -38,7 +40,7 @@ CACHE_HEADERS = {
 def add_problem_responses(result, generator, request, public):
     """Document, on every operation, the problem responses that middleware, routing and throttling can give.
 
-    Also documents the caching headers of successful responses and the bodiless 304 that answers a
+    Also documents the length cap on query values, the caching headers of successful responses and the bodiless 304 that answers a
     conditional request.
     """
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -48,6 +50,10 @@ def add_problem_responses(result, generator, request, public):
         for method, operation in path_item.items():
             if method not in ("get", "head"):
                 continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "string":
+                    schema.setdefault("maxLength", settings.MAX_QUERY_VALUE_LENGTH)
             responses = operation.setdefault("responses", {})
             for status, description in PROBLEM_RESPONSES.items():
                 response = responses.setdefault(status, {"description": description})
