@@ -23,3 +23,15 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "warning").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "plan_api.wsgi:application"
+
+
+def on_starting(server):
+    """With the embedded database, make the master one of its users for as long as it runs.
+
+    The embedded server stops when the last process using it exits; without this, restarting every worker at
+    once (SIGHUP, or max_requests recycling both together) could stop it under the new workers' feet.
+    """
+    if not os.environ.get("DATABASE_URL"):
+        from plan_api import embedded_db
+
+        embedded_db.start()
