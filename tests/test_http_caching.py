@@ -191,3 +191,18 @@ def test_with_redis_loading_a_plan_invalidates_its_responses(
     with django_assert_num_queries(1):  # re-reading the plans' versions
         assert api.get(f"/api/v1/plans/{PLAN}/")["X-Cache"] == "HIT"
     assert api.get("/api/v1/plans/second-plan/").json()["title"] == "第二版"
+
+
+@override_settings(ROOT_URLCONF="tests.urls_streaming")
+def test_a_streaming_response_gets_validators_and_304_but_is_not_stored(api):
+    first = api.get("/api/v1/test-export/")
+    assert first.status_code == 200
+    assert b"".join(first.streaming_content) == b"line 0\nline 1\nline 2\n"
+    assert first["ETag"].startswith('"')
+    assert first["Cache-Control"] == f"public, max-age={settings.HTTP_CACHE_MAX_AGE}"
+    again = api.get("/api/v1/test-export/")
+    assert again["X-Cache"] == "MISS"  # streamed afresh each time
+    assert again["ETag"] == first["ETag"]
+    b"".join(again.streaming_content)
+    not_modified = api.get("/api/v1/test-export/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304

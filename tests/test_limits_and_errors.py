@@ -1,5 +1,6 @@
 """Limits and the one error shape: throttling, query caps, routing errors, health checks, headers."""
 
+from django.conf import settings
 from django.test import override_settings
 
 from tests.conftest import PLAN
@@ -142,3 +143,12 @@ def test_a_plan_says_its_version_and_when_it_was_loaded(api):
     body = api.get(f"/api/v1/plans/{PLAN}/").json()
     assert len(body["version"]) == 64
     assert body["updated_at"]
+
+
+@override_settings(ROOT_URLCONF="tests.urls_streaming")
+def test_a_view_outside_drf_that_loses_the_database_answers_503(api):
+    response = api.get("/api/v1/test-database-gone/")
+    body = _assert_problem(response, 503)
+    assert "database" in body["detail"]
+    assert response["Retry-After"] == str(settings.DATABASE_RETRY_AFTER)
+    assert response["Cache-Control"] == "no-store"
