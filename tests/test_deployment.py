@@ -54,3 +54,11 @@ def test_the_router_sends_writes_and_migrations_to_the_primary():
 
 def test_without_replicas_every_read_goes_to_the_primary():
     assert ReplicaRouter().db_for_read(None) == "default"
+
+
+def test_every_connection_cuts_off_statements_after_the_timeout():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("5s",)

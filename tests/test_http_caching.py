@@ -206,3 +206,13 @@ def test_a_streaming_response_gets_validators_and_304_but_is_not_stored(api):
     b"".join(again.streaming_content)
     not_modified = api.get("/api/v1/test-export/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert not_modified.status_code == 304
+
+
+def test_with_the_shared_cache_away_the_api_still_answers_from_the_database(api):
+    away = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    with override_settings(CACHES={"default": away}):
+        first = api.get(ARTICLE)
+        second = api.get(ARTICLE, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert first.status_code == 200
+    assert first.json()["number"] == 7
+    assert second.status_code == 304
