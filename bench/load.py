@@ -62,7 +62,7 @@ def wait_until(url, seconds=120):
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer 200 within {seconds} s")
+    raise SystemExit(f"{url} did not answer 200 within {seconds} s (server log: .run/bench-server.log)")
 
 
 class Server:
@@ -77,10 +77,13 @@ class Server:
             "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS ends at a proxy in production
             "THROTTLE_ANON_RATE": "off",  # 64 clients from one address would otherwise be throttled
         }
-        self.process = subprocess.Popen(
-            ["make", "--no-print-directory", "prod"], cwd=BASE_DIR, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        self.log = BASE_DIR / ".run" / "bench-server.log"
+        self.log.parent.mkdir(exist_ok=True)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                ["make", "--no-print-directory", "prod"], cwd=BASE_DIR, env=env, start_new_session=True,
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
 
     def gunicorn_master(self):
         processes = psutil.Process(self.process.pid).children(recursive=True)

@@ -128,6 +128,8 @@ class ResponseCacheMiddleware:
             response["X-Cache"] = "HIT"
         else:
             response = self.get_response(request)
+            if response.status_code in (429, 500, 503) and "Cache-Control" not in response:
+                response["Cache-Control"] = "no-store"  # a passing condition: no cache may keep it
             if response.status_code != 200 or not _cacheable(response):
                 return response
             self._add_headers(response, version, key, loaded_at)

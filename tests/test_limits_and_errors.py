@@ -152,3 +152,11 @@ def test_a_view_outside_drf_that_loses_the_database_answers_503(api):
     assert "database" in body["detail"]
     assert response["Retry-After"] == str(settings.DATABASE_RETRY_AFTER)
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_throttled_answer_may_not_be_cached(api):
+    with _rate("1/minute"):
+        api.get(f"/api/v1/plans/{PLAN}/articles/1/")
+        response = api.get(f"/api/v1/plans/{PLAN}/articles/2/")
+    assert response.status_code == 429
+    assert response["Cache-Control"] == "no-store"
