@@ -35,7 +35,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 logger = logging.getLogger(__name__)
@@ -160,6 +160,8 @@ class ResponseCacheMiddleware:
             response["Last-Modified"] = http_date(loaded_at)
         if "Cache-Control" not in response:
             patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_MAX_AGE)
+        # The representation is negotiated on Accept (and ?format=); tell shared caches, as this cache keys on it.
+        patch_vary_headers(response, ["Accept"])
 
 
 def _cacheable(response):

@@ -23,6 +23,7 @@ def test_a_get_carries_a_strong_etag_last_modified_and_public_cache_control(api)
     assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/")
     assert response["Cache-Control"] == f"public, max-age={settings.HTTP_CACHE_MAX_AGE}"
     assert response["Last-Modified"].endswith(" GMT")
+    assert "Accept" in response["Vary"]
     assert response.json()["number"] == 7
 
 
