@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install fixtures db serve test clean
+.PHONY: install fixtures db serve prod test fuzz bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON3) -m venv $(VENV)
@@ -26,8 +26,24 @@ db: install
 serve: db
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production serving: gunicorn (gunicorn.conf.py) with plan_api.settings_production, static files through
+# WhiteNoise. Everything comes from the environment (README, "Deploying"); without SECRET_KEY a random one is
+# made for this run only.
+prod: db
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-plan_api.settings_production} \
+	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	sh -c '$(PY) manage.py collectstatic --noinput -v0 && HOST=$(HOST) PORT=$(PORT) exec $(VENV)/bin/gunicorn'
+
 test: install
 	$(PY) -m pytest
+
+# A longer schemathesis run than the suite's, over every operation of /api/v1/schema/.
+fuzz: install
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) -m pytest -p no:cacheprovider tests/test_schema_fuzz.py
+
+# Load test of a `make prod` server it starts on loopback (bench/load.py --help).
+bench: db
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pgdata .run .pytest_cache

@@ -18,6 +18,7 @@ from articles.models import Article, Chapter, Erratum, Plan, PlanSource
 from indicators.models import Goal, Initiative, Mention, Principle
 from opendata.loader import load_open_data
 from search.indexing import index_plan
+from plan_api import response_cache
 
 
 class LoadError(ValueError):
@@ -77,6 +78,8 @@ def load_plan_data(data, *, version):
     PlanSource.objects.update_or_create(plan=plan, defaults={"text": source_text})
     _insert_rows(plan, data)
     index_plan(plan)
+    # The API's response cache keys on the plans' versions: make it re-read them (plan_api/response_cache.py).
+    response_cache.dataset_changed()
     return LoadResult(plan.slug, status, version, _counts(data))
 
 

@@ -6,7 +6,9 @@
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -35,7 +37,23 @@ def problem_body(status, detail, *, errors=None):
     return body
 
 
+def is_database_unavailable(exc):
+    """The database cannot be reached, dropped the connection, or did not answer within the statement timeout."""
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def database_unavailable():
+    """503 with Retry-After: the client may try again shortly; nothing is wrong with its request."""
+    return problem(
+        503,
+        "The database is unavailable or did not answer in time; please retry shortly.",
+        headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER), "Cache-Control": "no-store"},
+    )
+
+
 def exception_handler(exc, context):
+    if is_database_unavailable(exc):
+        return database_unavailable()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
@@ -74,3 +92,4 @@ def _flatten(value):
             yield from _flatten(item)
     else:
         yield value
+

@@ -1,5 +1,7 @@
 """Filters shared by every collection."""
 
+import re
+
 from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
@@ -15,26 +17,32 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = [param.strip() for param in params.split(",") if param.strip()]
-            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
-            unknown = [f for f in fields if f.lstrip("-") not in valid]
-            if unknown or not fields:
-                raise ValidationError({
-                    self.ordering_param: [
-                        f"unknown field {', '.join(unknown) or params!r}; use one of {', '.join(sorted(valid))} "
-                        "(prefix '-' for descending)"
-                    ]
-                })  # fmt: skip
-            # The default ordering breaks ties, so that pages of a non-unique ordering (chapter, kind)
-            # neither repeat nor skip rows, and rows that tie keep the order of the text.
-            named = {field.lstrip("-") for field in fields}
-            return fields + [f for f in self.get_default_ordering(view) or () if f.lstrip("-") not in named]
+        if params is None:
+            return self._default(queryset, view)
+        valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
+        if not re.fullmatch(self._pattern(valid), params):
+            raise ValidationError({
+                self.ordering_param: [
+                    f"unknown ordering {params[:50]!r}; use one of {', '.join(sorted(valid))} "
+                    "(prefix '-' for descending; several separated by commas)"
+                ]
+            })  # fmt: skip
+        fields = params.split(",")
+        # The default ordering breaks ties, so that pages of a non-unique ordering (chapter, kind)
+        # neither repeat nor skip rows, and rows that tie keep the order of the text.
+        named = {field.lstrip("-") for field in fields}
+        return fields + [f for f in self.get_default_ordering(view) or () if f.lstrip("-") not in named]
+
+    def _default(self, queryset, view):
         default = self.get_default_ordering(view)
         if "search_rank" in queryset.query.annotations:  # a `q` search: best first, then the usual order
             return ["-search_rank", *(default or [])]
         return default
 
+    @staticmethod
+    def _pattern(fields):
+        field = f"-?(?:{'|'.join(re.escape(name) for name in sorted(fields))})"
+        return f"{field}(?:,{field})*"
     def get_schema_operation_parameters(self, view):
         fields = [field if isinstance(field, str) else field[0] for field in getattr(view, "ordering_fields", ())]
         default = ", ".join(self.get_default_ordering(view) or ())
@@ -46,7 +54,7 @@ class StrictOrderingFilter(OrderingFilter):
                 f"Order by {', '.join(fields)}; prefix '-' for descending; several fields separated by commas. "
                 f"Ties keep the default order ({default})."
             ),
-            "schema": {"type": "array", "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]}},
+            "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]}},
             "style": "form",
             "explode": False,
         }]  # fmt: skip
@@ -64,3 +72,8 @@ class SmallIntegerFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 32767)
         super().__init__(*args, **kwargs)
+        # Say the range in the schema, so that clients (and schemathesis) know a larger number is a 400.
+        schema = {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        if self.extra.get("help_text"):
+            schema["description"] = self.extra["help_text"]
+        extend_schema_field(schema)(self)

@@ -1,13 +1,17 @@
+from django.conf import settings
+from django.db import DatabaseError
 from django.utils.cache import patch_vary_headers
 
-from plan_api.exceptions import problem
+from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
 from plan_api.scripts import script_of_request
 
 
 class RejectMalformedQueryMiddleware:
-    """Answer 400 to a request whose path or query holds a NUL byte.
+    """Answer 400 to a request whose path or query holds a NUL byte, or whose query is absurdly long.
 
     PostgreSQL refuses NUL bytes in text, so such a value would otherwise reach the database as an error.
+    The length caps (MAX_QUERY_STRING_LENGTH, MAX_QUERY_VALUE_LENGTH) keep a search term or filter from
+    costing the database more than a reader could mean.
     """
 
     def __init__(self, get_response):
@@ -16,10 +20,37 @@ class RejectMalformedQueryMiddleware:
     def __call__(self, request):
         if "\x00" in request.path:
             return problem(400, "The path contains a NUL byte.")
+        query_length = len(request.META.get("QUERY_STRING", ""))
+        if query_length > settings.MAX_QUERY_STRING_LENGTH:
+            return problem(
+                414, f"The query string is {query_length} characters long; at most {settings.MAX_QUERY_STRING_LENGTH} are accepted."
+            )
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 return problem(400, f"Query parameter {name!r} contains a NUL byte.", errors={name: ["contains a NUL byte"]})
+            longest = max((len(value) for value in values), default=0)
+            if longest > settings.MAX_QUERY_VALUE_LENGTH:
+                message = f"is {longest} characters long; at most {settings.MAX_QUERY_VALUE_LENGTH} are allowed"
+                return problem(400, f"Invalid {name}: {message}", errors={name: [message]})
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After, not 500, when a view outside DRF finds the database unreachable.
+
+    DRF views get the same answer from plan_api.exceptions.exception_handler.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError) and is_database_unavailable(exception):
+            return database_unavailable()
+        return None
 
 
 class ContentLanguageMiddleware:

@@ -1,6 +1,7 @@
 """The OpenAPI description of what every operation shares: the `script` parameter, Accept-Language,
 Content-Language, the CSV and NDJSON bodies, and the error answers in the problem-details shape."""
 
+from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter
 
@@ -60,43 +61,68 @@ class AutoSchema(openapi.AutoSchema):
                 )
         return parameters
 
+PROBLEM_RESPONSES = {
+    "400": "The request is malformed: a parameter is not valid (see `errors`), or a query value is too long.",
+    "404": "No such object, plan or page.",
+    "406": "None of the media types in `Accept` can be served.",
+    "414": "The query string is too long.",
+    "429": "Too many requests from this client; `Retry-After` says how many seconds to wait.",
+    "503": "The database is unavailable or did not answer in time; `Retry-After` says when to try again.",
+}
 
-
-PROBLEM = {
+PROBLEM_SCHEMA = {
     "type": "object",
-    "description": "RFC 9457 problem details (application/problem+json).",
+    "description": "An RFC 9457 problem details object, served as application/problem+json.",
     "properties": {
-        "type": {"type": "string", "description": "Always about:blank."},
+        "type": {"type": "string", "description": "Always about:blank: `title` says what went wrong."},
         "title": {"type": "string", "description": "The HTTP status phrase."},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "What is wrong, in plain words."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong, in words meant for a person."},
         "errors": {
             "type": "object",
-            "description": "For a 400: each offending parameter with its messages.",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "For invalid parameters: each parameter's messages.",
         },
     },
     "required": ["type", "title", "status", "detail"],
 }
 
-
-def _problem(description):
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
+CACHE_HEADERS = {
+    "ETag": {"schema": {"type": "string"}, "description": "Strong validator: a hash of the dataset version and the response."},
+    "Last-Modified": {"schema": {"type": "string"}, "description": "When the plan data shown was loaded."},
+    "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=… (seconds)."},
+}
 
 
 def add_problem_responses(result, generator, request, public):
-    """Document 400, 404 and 406 where an operation can answer them (drf-spectacular postprocessing hook)."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
-    for item in result["paths"].values():
-        for operation in item.values():
-            parameters = operation.get("parameters", [])
-            responses = operation["responses"]
-            if any(p["in"] == "query" and p["name"] != "format" for p in parameters):
-                responses.setdefault("400", _problem("A query parameter is malformed or out of range."))
-            if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
-                responses.setdefault("404", _problem("No such plan, object or page."))
-            responses.setdefault("406", _problem("None of the media types in the Accept header can be served."))
+    """Document, on every operation, the problem responses that middleware, routing and throttling can give.
+
+    Also documents the length cap on query values, the caching headers of successful responses and the bodiless 304 that answers a
+    conditional request.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in ("get", "head"):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "string":
+                    schema.setdefault("maxLength", settings.MAX_QUERY_VALUE_LENGTH)
+            responses = operation.setdefault("responses", {})
+            can_miss = any(p["in"] == "path" or p["name"] == "page" for p in operation.get("parameters", []))
+            for status, description in PROBLEM_RESPONSES.items():
+                if status == "404" and not can_miss:
+                    continue
+                response = responses.setdefault(status, {"description": description})
+                response.setdefault("content", {}).update(problem)
+                if status in ("429", "503"):
+                    response.setdefault("headers", {}).update(RETRY_AFTER)
+            responses.setdefault("304", {"description": "Not modified: the client's copy (If-None-Match, If-Modified-Since) is current."})
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {}).update(CACHE_HEADERS)
     return result

@@ -34,6 +34,20 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def caches_from_url(url):
+    """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plan-api",
+                "OPTIONS": {"MAX_ENTRIES": 5000}}  # fmt: skip
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "plan-api"),
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}  # fmt: skip
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://…, locmem:// or dummy://, not {url!r}")
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if value is None or value == "":
@@ -64,10 +78,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # above the cache: CORS headers depend on the request's Origin
+    # Near the top so that a cached answer skips everything below it; what is stored already carries the
+    # headers the middleware below adds (Vary, X-Frame-Options), none of which depends on the client.
+    "plan_api.response_cache.ResponseCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "plan_api.middleware.RejectMalformedQueryMiddleware",
     "plan_api.middleware.ContentLanguageMiddleware",
+    "plan_api.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "plan_api.urls"
@@ -84,11 +104,35 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
 else:
     from plan_api import embedded_db
 
     DATABASES = {"default": embedded_db.start()}
+
+# Fail fast when the database is away (the API answers 503 instead of hanging): libpq's shortest connect
+# timeout is 2 s, and a refused connection fails at once. Every statement is cut off after
+# DATABASE_STATEMENT_TIMEOUT milliseconds so that no request can hold a connection for long.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2)
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000)
+
+
+def _connection_options(database):
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    options["options"] = f"{options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}".strip()
+    return database
+
+
+_connection_options(DATABASES["default"])
+# Read replicas: reads go to one of them at random, writes (the loader, migrations) to the primary.
+for _index, _url in enumerate(envlist("DATABASE_REPLICA_URLS", [])):
+    DATABASES[f"replica{_index + 1}"] = _connection_options(
+        dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"})
+    )
+DATABASE_ROUTERS = ["plan_api.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hant"
@@ -97,11 +141,26 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-# WhiteNoise serves the Swagger UI assets (drf-spectacular-sidecar) from the installed apps themselves, so
-# /api/v1/docs/ works under `make serve` and in production without DEBUG or a collectstatic step.
-# STATIC_ROOT is only needed by collectstatic; unset, WhiteNoise does not warn about a missing folder.
-STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
-WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Without collectstatic (make serve, tests) WhiteNoise serves straight from the apps' static folders;
+# production collects, compresses and fingerprints them (settings_production.py).
+WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder even when it serves from the finders
+
+CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""))}
+# How long browsers and CDNs may reuse a response (Cache-Control: public, max-age=…), in seconds.
+HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300)
+# How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
+RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
+RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
+# How often (seconds) a process re-reads the plans' versions from the database; loading a plan refreshes them
+# at once in a shared cache (Redis), while each process' local-memory cache notices within this delay.
+DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
+# Refuse absurd queries before they reach a view: the whole query string, and any single value, in characters.
+MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000)
+MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
+# Seconds a client is told to wait (Retry-After) when the database is unreachable.
+DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5)
 
 # Where the plan folders live: one folder per plan (see articles/builder.py).
 PLAN_FIXTURES_DIR = Path(os.environ.get("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
@@ -128,6 +187,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "plan_api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "plan_api.schema.AutoSchema",
+    # Per client (its address; behind proxies set NUM_PROXIES). Cached answers never reach a view and are not
+    # counted: like a CDN hit, they cost the database nothing. THROTTLE_ANON_RATE=off turns throttling off.
+    "DEFAULT_THROTTLE_CLASSES": ["plan_api.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("THROTTLE_ANON_RATE") or "120/minute"},
+    "NUM_PROXIES": envint("NUM_PROXIES", None),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -156,6 +220,7 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+CSRF_FAILURE_VIEW = "plan_api.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -166,3 +231,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# The Django admin, off by default: ADMIN_PATH (e.g. "staff-3f9c/") mounts it there, for staff accounts only.
+ADMIN_PATH = os.environ.get("ADMIN_PATH", "").strip("/")
+if ADMIN_PATH:
+    ADMIN_PATH += "/"
+    INSTALLED_APPS += ["django.contrib.admin", "django.contrib.auth", "django.contrib.sessions", "django.contrib.messages"]
+    _after_security = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
+    MIDDLEWARE[_after_security:_after_security] = [
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    ]
+    TEMPLATES[0]["OPTIONS"]["context_processors"] += [
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]

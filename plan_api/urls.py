@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -15,7 +16,16 @@ api_v1 = [
 
 urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
+
+# The Django admin is off unless ADMIN_PATH names where to mount it (a path nobody guesses); it then needs a
+# staff account (manage.py createsuperuser), like any Django admin.
+if settings.ADMIN_PATH:
+    from django.contrib import admin
+
+    urlpatterns.append(path(settings.ADMIN_PATH, admin.site.urls))
 
 handler400 = views.bad_request
 handler403 = views.permission_denied

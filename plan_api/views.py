@@ -1,5 +1,10 @@
-"""Project-wide views: the API index and JSON answers for errors raised outside DRF views."""
+"""Project-wide views: the API index, health checks and JSON answers for errors raised outside DRF views."""
 
+import sys
+
+from django.db import DatabaseError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -7,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from articles.models import Plan
-from plan_api.exceptions import problem
+from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
 
 PLAN_COLLECTIONS = ("chapters", "articles", "goals", "principles", "initiatives")
 
@@ -54,9 +59,40 @@ def permission_denied(request, exception=None):
     return problem(403, "You do not have permission to perform this action.")
 
 
+def csrf_failure(request, reason=""):
+    return problem(403, "The API is read-only; this request was refused.")
+
+
 def not_found(request, exception=None):
     return problem(404, f"Nothing is published at {request.path!r}. See /api/v1/ for what is.")
 
 
 def server_error(request):
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_unavailable(exception):
+        return database_unavailable()
     return problem(500, "Internal server error. It has been logged; please try again later.")
+
+
+@csrf_exempt
+def healthz(request):
+    """Liveness: the process answers. Touches neither the database nor the cache; never throttled."""
+    if request.method not in ("GET", "HEAD"):
+        return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
+    return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
+
+
+@csrf_exempt
+def readyz(request):
+    """Readiness: the database answers and at least one plan is loaded. 503 otherwise; never throttled."""
+    if request.method not in ("GET", "HEAD"):
+        return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
+    try:
+        plans = Plan.objects.count()
+    except DatabaseError as exc:
+        if not is_database_unavailable(exc):
+            raise
+        return database_unavailable()
+    if plans == 0:
+        return problem(503, "No plan is loaded yet.", headers={"Retry-After": "5", "Cache-Control": "no-store"})
+    return JsonResponse({"status": "ok", "database": "ok", "plans": plans}, headers={"Cache-Control": "no-store"})

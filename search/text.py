@@ -21,6 +21,7 @@ ORed in. Everything the query parser emits is a quoted lexeme of word characters
 import html
 import logging
 import threading
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,9 @@ import jieba
 import opencc
 
 MAX_QUERY_LENGTH = 200
+# A query must hold at least one character of this class: an ASCII or full-width letter or digit, or a Chinese
+# character. The OpenAPI document states the same pattern for `q`, so that both say one thing.
+SEARCHABLE_PATTERN = "[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 # tsvector limits: positions run from 1 to 16383, and a lexeme keeps at most 256 positions.
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
@@ -246,8 +250,8 @@ def parse_query(q):
         raise QueryError(f"the query is {len(q)} characters long; at most {MAX_QUERY_LENGTH} are allowed")
     if "\x00" in q:
         raise QueryError("the query contains a NUL character")
-    if not any(is_word_char(char) for char in q):
-        raise QueryError("the query has no letter, digit or character to search for, only punctuation")
+    if not re.search(SEARCHABLE_PATTERN, q):
+        raise QueryError("the query has no letter, digit or Chinese character to search for")
 
     # Each item becomes one tsquery (or nothing, if it held only punctuation).
     groups = []  # list of (alternatives, negated); alternatives: list of (tsquery, highlight strings)

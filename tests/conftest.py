@@ -27,3 +27,24 @@ def api():
 @pytest.fixture
 def plan_url():
     return f"/api/v1/plans/{PLAN}/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty response cache and throttle history (the cache outlives a test's rollback)."""
+    from django.core.cache import cache
+
+    from plan_api import response_cache
+
+    cache.clear()
+    response_cache.forget_everything()
+    # The cache middleware reads the plans' versions (one query) at most every DATASET_VERSION_CHECK_SECONDS;
+    # read them now, so that the query counts the tests pin are those of the views themselves.
+    response_cache.dataset_versions()
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(settings):
+    """Tests make many requests from one client: throttling is off unless a test sets a rate
+    (tests/test_limits_and_errors.py does, to test it)."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "off"}}

@@ -27,6 +27,11 @@ TERMS_DESCRIPTION = (
 )
 
 
+def _whole(maximum):
+    """The schema of a whole-number parameter that positive_int_param reads."""
+    return {"type": "integer", "minimum": 1, "maximum": maximum}
+
+
 def _get_plan(slug, *, full=False):
     plans = Plan.objects.select_related("publication") if full else Plan.objects.only("id", "slug")
     plan = plans.filter(slug=slug).first()
@@ -41,10 +46,10 @@ def _get_plan(slug, *, full=False):
     description=TERMS_DESCRIPTION + " Filtered by chapter or article, counts and places are those within it.",
     parameters=[
         PLAN_PARAMETER,
-        OpenApiParameter("top", int, description=f"How many words, 1 to {TOP_MAX} (default {TOP_DEFAULT})."),
-        OpenApiParameter("chapter", int, description="Count only in this chapter (its heading, intro and articles)."),
-        OpenApiParameter("article", int, description="Count only in this article."),
-        OpenApiParameter("min_length", int, description=f"Only words of at least this many characters (default {MIN_LENGTH_DEFAULT})."),
+        OpenApiParameter("top", _whole(TOP_MAX), description=f"How many words, 1 to {TOP_MAX} (default {TOP_DEFAULT})."),
+        OpenApiParameter("chapter", _whole(32767), description="Count only in this chapter (its heading, intro and articles)."),
+        OpenApiParameter("article", _whole(32767), description="Count only in this article."),
+        OpenApiParameter("min_length", _whole(100), description=f"Only words of at least this many characters (default {MIN_LENGTH_DEFAULT})."),
     ],
     responses=TermListSerializer,
 )

@@ -1,9 +1,10 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from articles.models import Plan
 from search.api.serializers import SearchResultSerializer
+from search.filters import Q_SCHEMA
 from search.models import SearchEntry
 from search.selectors import search_entries
 from search.text import MAX_QUERY_LENGTH
@@ -41,7 +42,7 @@ ERRORS = OpenApiResponse(
     response=PROBLEM_SCHEMA,
     description=(
         "Problem details (application/problem+json): `q` missing or empty, over 200 characters, with a NUL "
-        "character, with only punctuation or only exclusions; an unknown `type` or `plan`; a bad `page` or "
+        "character, with no letter, digit or Chinese character, or with only exclusions; an unknown `type`; a bad `page` or "
         "`page_size`. `errors` names the parameter."
     )
 )
@@ -50,7 +51,7 @@ ERRORS = OpenApiResponse(
 @extend_schema(
     summary="Search every plan",
     parameters=[
-        OpenApiParameter("q", str, required=True, description=QUERY_SYNTAX, examples=[
+        OpenApiParameter("q", Q_SCHEMA, required=True, description=QUERY_SYNTAX, examples=[
             OpenApiExample("A word, simplified", value="新质生产力"),
             OpenApiExample("The same word, traditional", value="新質生產力"),
             OpenApiExample("Part of a name", value="科创"),
@@ -91,8 +92,8 @@ class SearchView(generics.ListAPIView):
         if plans:
             known = set(Plan.objects.filter(slug__in=plans).values_list("slug", flat=True))
             unknown = [slug for slug in plans if slug not in known]
-            if unknown:
-                raise ValidationError({"plan": [f"no plan with slug {unknown[0][:100]!r}"]})
+            if unknown:  # a 404, as everywhere else in the API that names a plan it does not have
+                raise NotFound(f"No plan with slug {unknown[0][:100]!r}.")
         self.results = search_entries(q=self.request.query_params.get("q"), plans=plans, types=types)
         return self.results.entries
 

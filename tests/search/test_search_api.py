@@ -102,8 +102,8 @@ def test_results_are_paginated_best_first(api):
     [
         ("", "the query is empty"),
         ("   ", "the query is empty"),
-        ("发" * 201, "the query is 201 characters long; at most 200 are allowed"),
-        ("，。!?&|", "only punctuation"),
+        ("发" * 201, "is 201 characters long; at most 200 are allowed"),
+        ("，。!?&|", "no letter, digit or Chinese character"),
         ("-京津冀", "only excludes words"),
     ],
 )
@@ -121,9 +121,14 @@ def test_missing_q_and_nul_byte_are_400(api):
     assert "q" in response.json()["errors"]
 
 
-def test_unknown_type_or_plan_is_a_400(api):
-    assert api.get(SEARCH, {"q": "发展", "type": "chapterz"}).json()["errors"]["type"][0].startswith("unknown type")
-    assert api.get(SEARCH, {"q": "发展", "plan": "nope"}).json()["errors"]["plan"] == ["no plan with slug 'nope'"]
+def test_an_unknown_type_is_a_400_and_an_unknown_plan_a_404(api):
+    unknown_type = api.get(SEARCH, {"q": "发展", "type": "chapterz"})
+    assert unknown_type.status_code == 400
+    assert unknown_type.json()["errors"]["type"][0].startswith("unknown type")
+    unknown_plan = api.get(SEARCH, {"q": "发展", "plan": "nope"})
+    assert unknown_plan.status_code == 404
+    assert unknown_plan["Content-Type"] == "application/problem+json"
+    assert unknown_plan.json()["detail"] == "No plan with slug 'nope'."
 
 
 @pytest.mark.parametrize("q", ["京津冀 & 交通", "京津冀|交通", "!京津冀 交通", "京津冀:* 交通", "京津冀 <-> 交通", "京津冀'\\ 交通"])

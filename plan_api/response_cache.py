@@ -1,0 +1,190 @@
+"""HTTP caching for every GET under /api/: validators, Cache-Control, and a response cache in front of the views.
+
+Every successful GET gets a strong `ETag` (a hash of the dataset version and the response body),
+`Last-Modified` (when the data it shows was loaded) and `Cache-Control: public, max-age=…`, and answers
+`If-None-Match` / `If-Modified-Since` with a bodiless 304.
+
+The response cache is Django's default cache (local memory per process, or Redis shared by every app server
+when CACHE_URL names one). A response is stored under a key made of
+
+- the dataset version it depends on: for a path under /api/v1/plans/{slug}/, that plan's `version`;
+  for anything else (the index, the list of plans, search across plans, the schema), a hash of every plan's
+  version;
+- the request: scheme, host (responses hold absolute URLs), path and query string exactly as sent, and the
+  `Accept` and `Accept-Language` headers (the two a view may vary on; a response that varies on any other
+  header is not stored).
+
+The plans' versions themselves live in the cache under one small key, re-read from the database at most every
+DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes that key (articles/loader.py calls dataset_changed()),
+so the next request sees the new version: the loaded plan's responses and the cross-plan ones get new keys,
+and every other plan's cached responses stay valid. Old entries are never read again and expire.
+
+Streaming responses (large exports) are not stored: they get the same headers, with an ETag derived from
+the dataset version and the request (the output is a deterministic function of the two), and are answered
+304 when the client already has them. Only 200 responses are stored; errors are recomputed.
+
+When the database is unreachable, the last versions this process saw are used, so what is cached is still
+served; anything else falls through to the view, which answers 503.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError, transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+VERSIONS_KEY = "dataset-versions"
+PLAN_PATH_PREFIX = "/api/"
+# Headers that a stored response may vary on: the first two are part of the key; the others are not
+# produced below this middleware (compression and CORS happen outside it or at the CDN).
+KEYED_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
+VARY_ALLOWED = {"accept", "accept-language", "accept-encoding", "origin"}
+
+_last_known = {"versions": None}
+
+
+def dataset_changed():
+    """Forget the cached plan versions so that the next request re-reads them (called by the loader).
+
+    Called once inside the loader's transaction (so that the loading process itself sees its change) and
+    once after it commits (so that another process cannot keep a version it read in between).
+    """
+    _safe(cache.delete, VERSIONS_KEY)
+    transaction.on_commit(lambda: _safe(cache.delete, VERSIONS_KEY))
+
+
+def forget_everything():
+    """Clear the process' memory of versions (tests, after cache.clear())."""
+    _last_known["versions"] = None
+
+
+def dataset_versions():
+    """{slug: (version, updated_at as a Unix timestamp)} for every plan, from the cache or the database.
+
+    Raises DatabaseError when neither the cache nor the database can say, and no version was ever seen.
+    """
+    versions = _safe(cache.get, VERSIONS_KEY)
+    if versions is not None:
+        return versions
+    from articles.models import Plan  # noqa: PLC0415 - the middleware module is imported before the apps
+
+    try:
+        versions = {
+            slug: (version, int(updated_at.timestamp()))
+            for slug, version, updated_at in Plan.objects.values_list("slug", "version", "updated_at")
+        }
+    except DatabaseError:
+        if _last_known["versions"] is None:
+            raise
+        logger.warning("database unreachable: serving cached responses of the last known dataset version")
+        return _last_known["versions"]
+    _last_known["versions"] = versions
+    _safe(cache.set, VERSIONS_KEY, versions, settings.DATASET_VERSION_CHECK_SECONDS)
+    return versions
+
+
+def version_of(path, versions):
+    """The dataset version a path's response depends on, and when that data was loaded."""
+    parts = path.split("/", 5)  # ['', 'api', 'v1', 'plans', '{slug}', …]
+    if len(parts) > 5 and parts[3] == "plans" and parts[4] in versions:
+        version, loaded_at = versions[parts[4]]
+        return f"plan:{parts[4]}:{version}", loaded_at
+    every = hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()
+    return f"all:{every}", max((loaded_at for _, loaded_at in versions.values()), default=0)
+
+
+def request_key(request, version):
+    parts = [version, request.scheme, request.get_host(), request.get_full_path()]
+    parts += [request.META.get(name, "") for name in KEYED_HEADERS]
+    return "response:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class ResponseCacheMiddleware:
+    """Validators and Cache-Control on every GET under /api/, and answers from the response cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(PLAN_PATH_PREFIX):
+            return self.get_response(request)
+        try:
+            versions = dataset_versions()
+            version, loaded_at = version_of(request.path, versions)
+            key = request_key(request, version)
+        except (DatabaseError, DisallowedHost):
+            return self.get_response(request)  # the view answers 503 (or 400 for a bad Host)
+
+        entry = _safe(cache.get, key) if settings.RESPONSE_CACHE_ENABLED else None
+        if entry is not None:
+            response = _rebuild(entry)
+            response["X-Cache"] = "HIT"
+        else:
+            response = self.get_response(request)
+            if response.status_code in (429, 500, 503) and "Cache-Control" not in response:
+                response["Cache-Control"] = "no-store"  # a passing condition: no cache may keep it
+            if response.status_code != 200 or not _cacheable(response):
+                return response
+            self._add_headers(response, version, key, loaded_at)
+            if settings.RESPONSE_CACHE_ENABLED and not response.streaming:
+                entry = (response.status_code, list(response.items()), response.content)
+                _safe(cache.set, key, entry, settings.RESPONSE_CACHE_TIMEOUT)
+            response["X-Cache"] = "MISS"
+
+        conditional = get_conditional_response(
+            request, etag=response["ETag"], last_modified=loaded_at or None, response=response
+        )
+        if conditional is not response:
+            if response.streaming:
+                response.close()
+            conditional["X-Cache"] = response["X-Cache"]
+            return conditional
+        if request.method == "HEAD" and not response.streaming:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
+    def _add_headers(self, response, version, key, loaded_at):
+        digest = hashlib.sha256(version.encode())
+        digest.update(key.encode() if response.streaming else response.content)
+        response["ETag"] = f'"{digest.hexdigest()[:40]}"'
+        if loaded_at:
+            response["Last-Modified"] = http_date(loaded_at)
+        if "Cache-Control" not in response:
+            patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_MAX_AGE)
+        # The representation is negotiated on Accept (and ?format=); tell shared caches, as this cache keys on it.
+        patch_vary_headers(response, ["Accept"])
+
+
+def _cacheable(response):
+    if response.cookies or "no-store" in response.get("Cache-Control", "") or "private" in response.get(
+        "Cache-Control", ""
+    ):
+        return False
+    vary = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return vary <= VARY_ALLOWED
+
+
+def _rebuild(entry):
+    status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _safe(method, *args):
+    """A cache call that degrades to a miss when the cache (Redis) is away, instead of failing the request."""
+    try:
+        return method(*args)
+    except Exception:  # noqa: BLE001 - a cache backend may raise anything from its client library
+        logger.warning("cache unavailable for %s", method.__name__, exc_info=True)
+        return None
