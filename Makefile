@@ -23,8 +23,11 @@ db: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_plan
 
+# One process, without the autoreloader: its parent would SIGKILL the server process on exit, leaving the
+# embedded database a stale handle (recovered on the next start, but untidy). Developers who want reloading
+# run `.venv/bin/python manage.py runserver` themselves.
 serve: db
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Production serving: gunicorn (gunicorn.conf.py) with plan_api.settings_production, static files through
 # WhiteNoise. Everything comes from the environment (README, "Deploying"); without SECRET_KEY a random one is
