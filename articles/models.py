@@ -78,6 +78,15 @@ class Erratum(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="erratum_unique_number")]
 
 
+class Place(models.TextChoices):
+    """Where in a plan's text something occurs (an initiative's mention, a term's occurrence)."""
+
+    PREAMBLE = "preamble"
+    CHAPTER = "chapter"  # a chapter's heading and intro
+    ARTICLE = "article"
+    CLOSING = "closing"
+
+
 class PlanScopedQuerySet(models.QuerySet):
     """For rows that belong to one plan."""
 

@@ -1,6 +1,6 @@
 from django.db import models
 
-from articles.models import PlanScopedQuerySet
+from articles.models import Place, PlanScopedQuerySet
 
 
 class Principle(models.Model):
@@ -56,12 +56,6 @@ class Initiative(models.Model):
 
 
 class Mention(models.Model):
-    class Place(models.TextChoices):
-        PREAMBLE = "preamble"
-        CHAPTER = "chapter"
-        ARTICLE = "article"
-        CLOSING = "closing"
-
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="mentions")
     place = models.CharField(max_length=10, choices=Place.choices)
     chapter = models.ForeignKey("articles.Chapter", on_delete=models.CASCADE, null=True, related_name="mentions")

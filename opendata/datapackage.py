@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rest_framework.reverse import reverse
 
+from articles.models import Place
 from indicators.models import Goal, Initiative, Mention, Principle
 from plan_api.renderers import BOM
 from plan_api.scripts import converter
@@ -119,7 +120,7 @@ def _errata(plan):
         yield e.number, e.line, e.column, e.article_number, e.as_received, e.correction
 
 
-PLACES = tuple(Mention.Place.values)
+PLACES = tuple(Place.values)
 TABLES = (
     Table(
         "chapters", "Chapters (一、… ), numbered as in the document",

@@ -1,5 +1,7 @@
 from django.db import models
 
+from articles.models import Place
+
 
 class Publication(models.Model):
     """How a plan is published as open data, and which plan version the derived tables were made from."""
@@ -36,12 +38,6 @@ class Term(models.Model):
 
 class TermOccurrence(models.Model):
     """How often a term occurs in one place: the preamble, a chapter's heading and intro, an article, the closing."""
-
-    class Place(models.TextChoices):
-        PREAMBLE = "preamble"
-        CHAPTER = "chapter"
-        ARTICLE = "article"
-        CLOSING = "closing"
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="occurrences")
     place = models.CharField(max_length=10, choices=Place.choices)
