@@ -8,6 +8,7 @@ however large the collection.
 from django.http import StreamingHttpResponse
 from rest_framework.settings import api_settings
 
+from plan_api.pagination import positive_int_param
 from plan_api.renderers import export_filename, serializer_columns
 from plan_api.scripts import convert_data, script_of_request
 
@@ -39,6 +40,7 @@ class ExportMixin:
         renderer = request.accepted_renderer
         if not getattr(renderer, "streams", False):
             return super().list(request, *args, **kwargs)
+        self._check_page_parameters(request)
         queryset = self.filter_queryset(self.get_queryset())
         columns = serializer_columns(self.get_serializer())
         lines = renderer.lines(self._export_rows(queryset), columns=columns)
@@ -46,6 +48,13 @@ class ExportMixin:
         if renderer.format == "csv":
             response["Content-Disposition"] = f'attachment; filename="{export_filename(request, renderer.format)}"'
         return response
+
+    def _check_page_parameters(self, request):
+        """An export ignores `page` and `page_size`, but a malformed one is still the 400 the schema promises."""
+        paginator = self.paginator
+        if paginator is not None:
+            positive_int_param(request, paginator.page_query_param)
+            positive_int_param(request, paginator.page_size_query_param, maximum=paginator.max_page_size)
 
     def _export_rows(self, queryset):
         script = script_of_request(self.request)

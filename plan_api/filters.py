@@ -28,6 +28,9 @@ class StrictOrderingFilter(OrderingFilter):
                 ]
             })  # fmt: skip
         fields = params.split(",")
+        repeated = sorted({field for field in fields if fields.count(field) > 1})
+        if repeated:
+            raise ValidationError({self.ordering_param: [f"{repeated[0]!r} is given more than once"]})
         # The default ordering breaks ties, so that pages of a non-unique ordering (chapter, kind)
         # neither repeat nor skip rows, and rows that tie keep the order of the text.
         named = {field.lstrip("-") for field in fields}
@@ -54,7 +57,10 @@ class StrictOrderingFilter(OrderingFilter):
                 f"Order by {', '.join(fields)}; prefix '-' for descending; several fields separated by commas. "
                 f"Ties keep the default order ({default})."
             ),
-            "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]}},
+            "schema": {
+                "type": "array", "minItems": 1, "maxItems": 2 * len(fields), "uniqueItems": True,
+                "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]},
+            },
             "style": "form",
             "explode": False,
         }]  # fmt: skip

@@ -16,8 +16,8 @@ class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         format_param = self.settings.URL_FORMAT_OVERRIDE
         wanted = format_suffix or request.query_params.get(format_param)
-        if wanted:
-            formats = [renderer.format for renderer in renderers]
+        if wanted is not None:  # an empty `format=` is as unknown as `format=xls`
+            formats = list(dict.fromkeys(renderer.format for renderer in renderers))
             if wanted not in formats:
                 raise ValidationError({format_param: [f"unknown format {wanted[:50]!r}; use one of {', '.join(formats)}"]})
         try:

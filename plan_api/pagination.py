@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -33,6 +35,27 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         positive_int_param(request, self.page_query_param)
         return super().paginate_queryset(queryset, request, view)
+
+    def get_next_link(self):
+        return self._page_link(self.page.next_page_number()) if self.page.has_next() else None
+
+    def get_previous_link(self):
+        return self._page_link(self.page.previous_page_number()) if self.page.has_previous() else None
+
+    def _page_link(self, number):
+        """The link to another page, built from the decoded query rather than the raw query string.
+
+        DRF builds it from the raw string, which a client that sends unescaped UTF-8 (curl '…?q=发展') makes
+        into mojibake: the link would search for something else.
+        """
+        query = self.request.query_params.copy()
+        if number == 1:
+            query.pop(self.page_query_param, None)
+        else:
+            query[self.page_query_param] = str(number)
+        url = self.request.build_absolute_uri(self.request.path)
+        # Sorted, as DRF orders them, so that a page's link is the same whatever order the client used.
+        return f"{url}?{urlencode(sorted(query.lists()), doseq=True)}" if query else url
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -87,6 +87,7 @@ PROBLEM_SCHEMA = {
     "required": ["type", "title", "status", "detail"],
 }
 
+NO_NUL = "^[^\\u0000]*$"
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
 CACHE_HEADERS = {
     "ETag": {"schema": {"type": "string"}, "description": "Strong validator: a hash of the dataset version and the response."},
@@ -110,6 +111,11 @@ def add_problem_responses(result, generator, request, public):
                 continue
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
+                if schema.get("type") == "array" and parameter.get("in") == "query":
+                    schema = schema.get("items", {})
+                if parameter.get("in") in ("query", "path") and schema.get("type") == "string" and "enum" not in schema:
+                    # RejectMalformedQueryMiddleware refuses NUL bytes anywhere in the path or the query.
+                    schema.setdefault("pattern", NO_NUL)
                 if parameter.get("in") == "query" and schema.get("type") == "string":
                     schema.setdefault("maxLength", settings.MAX_QUERY_VALUE_LENGTH)
             responses = operation.setdefault("responses", {})

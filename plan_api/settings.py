@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -219,6 +220,9 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Browsers may send conditional requests, and scripts may read the validators, the script and Retry-After.
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match", "if-modified-since", "accept-language")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Language", "Content-Disposition", "Retry-After"]
 
 CSRF_FAILURE_VIEW = "plan_api.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -6,8 +6,9 @@ from plan_api import views
 
 api_v1 = [
     path("", views.api_root, name="api-root"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(metadata_class=None), name="schema"),
+    # No OPTIONS metadata: DRF would render it with the Swagger page's template (a 500); a 405 says it plainly.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", metadata_class=None), name="docs"),
     path("", include("articles.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("opendata.api.urls")),

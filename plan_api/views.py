@@ -11,16 +11,16 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from articles.api.serializers import plan_links
 from articles.models import Plan
 from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
 
-PLAN_COLLECTIONS = ("chapters", "articles", "goals", "principles", "initiatives")
 
 
 @extend_schema(
     summary="API index",
     description="Links to every collection: the plans, and for each plan its chapters, articles, goals, "
-    "principles, initiatives and source text.",
+    "principles, initiatives, terms, source text and data package; the search.",
     responses=inline_serializer(
         "ApiIndex",
         {
@@ -32,15 +32,12 @@ PLAN_COLLECTIONS = ("chapters", "articles", "goals", "principles", "initiatives"
         },
     ),
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def api_root(request, version):
     plan_collections = []
     for slug in Plan.objects.values_list("slug", flat=True):
         links = {"slug": slug, "plan": reverse("plan-detail", kwargs={"plan": slug}, request=request)}
-        for name in PLAN_COLLECTIONS:
-            links[name] = reverse(f"{name[:-1]}-list", kwargs={"plan": slug}, request=request)
-        links["source"] = reverse("plan-source", kwargs={"plan": slug}, request=request)
-        plan_collections.append(links)
+        plan_collections.append({**links, **plan_links(slug, request)})
     return Response({
         "version": request.version,
         "plans": reverse("plan-list", request=request),

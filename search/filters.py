@@ -2,17 +2,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from search.selectors import search_filter
-from search.text import MAX_QUERY_LENGTH, SEARCHABLE_PATTERN
+from search.text import MAX_QUERY_LENGTH, QUERY_PATTERN
 
-# What the server requires of `q` (search.text.parse_query): not empty, not too long, and at least one ASCII or
-# full-width letter or digit or Chinese character. A query of exclusions alone (-word) is also a 400; that is
-# said in words, as a pattern would wrongly refuse queries that merely start with an exclusion.
-Q_SCHEMA = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": MAX_QUERY_LENGTH,
-    "pattern": SEARCHABLE_PATTERN,
-}
+# What the server requires of `q`: the very pattern search.text.parse_query checks, and a length.
+Q_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN}
+
 
 Q_HELP = (
     "Full-text search, as `q` of /api/v1/search/: words ANDed, \"a phrase\", `a OR b`, `-word`; simplified or "

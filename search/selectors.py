@@ -53,9 +53,11 @@ def search_entries(*, q, plans=None, types=None):
     """Search every plan (or the plans with these slugs) for `q`, in web-search syntax; best first.
 
     `types` limits the results to these SearchEntry types. Raises a 400 ValidationError for a query that
-    cannot be searched (empty, too long, NUL, only punctuation, only exclusions).
+    cannot be searched (empty, too long, NUL, or nothing to search for: see search.text.QUERY_PATTERN).
     """
     parsed = parse_or_400(q)
+    if parsed.tsquery is None:
+        return SearchResults(entries=SearchEntry.objects.none(), query=parsed)
     entries = SearchEntry.objects.filter(_Matches(F("vector"), _tsquery(parsed.tsquery)))
     if plans:
         entries = entries.filter(plan__slug__in=plans)
@@ -75,6 +77,8 @@ def search_filter(queryset, *, q, type, key="number"):
     The collection's ordering filter puts the best first when no `ordering` is asked for.
     """
     parsed = parse_or_400(q)
+    if parsed.tsquery is None:
+        return queryset.none()
     matching = SearchEntry.objects.filter(
         _Matches(F("vector"), _tsquery(parsed.tsquery)), plan=OuterRef("plan"), type=type, **{key: OuterRef(key)}
     ).annotate(score=_score(parsed))

@@ -30,9 +30,11 @@ import jieba
 import opencc
 
 MAX_QUERY_LENGTH = 200
-# A query must hold at least one character of this class: an ASCII or full-width letter or digit, or a Chinese
-# character. The OpenAPI document states the same pattern for `q`, so that both say one thing.
-SEARCHABLE_PATTERN = "[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+# Which queries can be searched: those with a searchable character (an ASCII or full-width letter or digit,
+# or a Chinese character) in some word that does not start with `-`, and no NUL byte. Anything else is a 400.
+# The OpenAPI document gives `q` this very pattern, so that the schema and the server say one thing.
+SEARCHABLE_CHARACTER = "[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+QUERY_PATTERN = f"^[^\\u0000]*(?:^|\\s)(?:[^\\s\\u0000-][^\\s\\u0000]*)?{SEARCHABLE_CHARACTER}[^\\u0000]*$"
 # tsvector limits: positions run from 1 to 16383, and a lexeme keeps at most 256 positions.
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
@@ -168,13 +170,16 @@ class ParsedQuery:
     strings to mark in snippets.
     """
 
-    tsquery: str
+    tsquery: str | None  # None: the query matches nothing
     ranked: list = field(default_factory=list)
     highlights: list = field(default_factory=list)
 
 
 def _quote(lexeme):
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
 def _chain(norm):
@@ -250,8 +255,11 @@ def parse_query(q):
         raise QueryError(f"the query is {len(q)} characters long; at most {MAX_QUERY_LENGTH} are allowed")
     if "\x00" in q:
         raise QueryError("the query contains a NUL character")
-    if not re.search(SEARCHABLE_PATTERN, q):
-        raise QueryError("the query has no letter, digit or Chinese character to search for")
+    if not re.search(QUERY_PATTERN, q):
+        raise QueryError(
+            "the query has nothing to search for: it needs a Chinese character or a Latin letter or digit "
+            "in a word that is not an exclusion (-word)"
+        )
 
     # Each item becomes one tsquery (or nothing, if it held only punctuation).
     groups = []  # list of (alternatives, negated); alternatives: list of (tsquery, highlight strings)
@@ -262,6 +270,9 @@ def parse_query(q):
             continue
         norm = normalize(text)
         if kind == "phrase":
+            # Chinese is written without spaces: in "京津冀 协同" the space only separates the words typed, which
+            # must stand side by side in the text (as websearch_to_tsquery makes the words of a phrase adjacent).
+            norm = _SPACE_BETWEEN_HAN.sub("", norm)
             parts = [_chain(norm)] if _chain(norm) else []
             highlights = [[run for _, run in _word_runs(norm)]] if parts else []
         else:
@@ -286,7 +297,8 @@ def parse_query(q):
 
     positive = [alternatives for alternatives, negated in groups if not negated]
     if not positive:
-        raise QueryError("the query only excludes words; add at least one word that results must contain")
+        # Possible only through quotes and OR (`-"a b"`, `OR -a`): such a query matches nothing.
+        return ParsedQuery(tsquery=None)
     terms = []
     for alternatives, negated in groups:
         expr = " | ".join(part for part, _ in alternatives)

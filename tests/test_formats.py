@@ -108,6 +108,7 @@ def test_plans_and_a_single_article_are_also_served_as_csv(api):
     ("query", "parameter", "message"),
     [
         ({"format": "xls"}, "format", "unknown format 'xls'; use one of json, csv, ndjson"),
+        ({"format": ""}, "format", "unknown format ''; use one of json, csv, ndjson"),
         ({"script": "fr"}, "script", "unknown script 'fr'; use one of zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK"),
     ],
 )
@@ -119,8 +120,40 @@ def test_an_unknown_format_or_script_is_a_400_naming_the_allowed_values(api, que
     assert response.json()["detail"] == f"Invalid {parameter}: {message}"
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ({"format": "csv", "page": "0.2"}, "page", "must be a whole number, not '0.2'"),
+        ({"format": "ndjson", "page_size": "500"}, "page_size", "must be a whole number from 1 to 100, not '500'"),
+    ],
+)
+def test_an_export_ignores_pages_but_refuses_a_malformed_one(api, query, parameter, message):
+    response = api.get(ARTICLES, query)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {parameter: [message]}
+    whole = api.get(ARTICLES, {"format": "csv", "page": "2", "page_size": "5"})
+    assert whole.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(b"".join(whole.streaming_content).decode("utf-8-sig"), newline="")))) == 52
+
+
 def test_an_error_asked_for_as_csv_is_still_problem_json(api):
     response = api.get(f"/api/v1/plans/no-such-plan/articles/", {"format": "csv"})
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "No plan with slug 'no-such-plan'."
+
+
+def test_search_results_export_whole_with_clean_urls_even_when_empty(api):
+    everything = api.get("/api/v1/search/", {"q": "港", "page_size": 100}).json()
+    export = api.get("/api/v1/search/", {"q": "港", "format": "ndjson", "page_size": 1})
+    assert export["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    rows = [json.loads(line) for line in b"".join(export.streaming_content).decode("utf-8").splitlines()]
+    assert [(row["type"], row["number"], row["slug"]) for row in rows] == [
+        (row["type"], row["number"], row["slug"]) for row in everything["results"]
+    ]
+    assert all("format=" not in row["url"] for row in rows)
+
+    nothing = api.get("/api/v1/search/", {"q": "量子计算机", "format": "ndjson"})
+    assert nothing.status_code == 200
+    assert nothing["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    assert b"".join(nothing.streaming_content) == b""

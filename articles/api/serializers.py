@@ -8,6 +8,24 @@ from indicators.models import Goal, Principle
 from plan_api.serializers import PlanScopedUrlField, PlanSlugField
 
 
+# Everything published under a plan: its collections, its source text and its data package.
+PLAN_LINKS = {
+    "chapters": "chapter-list",
+    "articles": "article-list",
+    "goals": "goal-list",
+    "principles": "principle-list",
+    "initiatives": "initiative-list",
+    "terms": "term-list",
+    "source": "plan-source",
+    "datapackage": "plan-datapackage",
+}
+
+
+def plan_links(slug, request):
+    """Absolute links to everything published under the plan `slug`."""
+    return {name: reverse(view, kwargs={"plan": slug}, request=request) for name, view in PLAN_LINKS.items()}
+
+
 class PeriodSerializer(serializers.Serializer):
     start = serializers.IntegerField(source="period_start")
     end = serializers.IntegerField(source="period_end")
@@ -61,22 +79,10 @@ class PlanSerializer(PlanBriefSerializer):
         ]  # fmt: skip
 
     @extend_schema_field(
-        {
-            "type": "object",
-            "properties": {
-                name: {"type": "string", "format": "uri"}
-                for name in ("chapters", "articles", "goals", "principles", "initiatives", "source")
-            },
-        }
+        {"type": "object", "properties": {name: {"type": "string", "format": "uri"} for name in PLAN_LINKS}}
     )
     def get_links(self, plan):
-        request = self.context.get("request")
-        links = {
-            name: reverse(f"{name[:-1]}-list", kwargs={"plan": plan.slug}, request=request)
-            for name in ("chapters", "articles", "goals", "principles", "initiatives")
-        }
-        links["source"] = reverse("plan-source", kwargs={"plan": plan.slug}, request=request)
-        return links
+        return plan_links(plan.slug, self.context.get("request"))
 
 
 class ChapterBriefSerializer(serializers.ModelSerializer):

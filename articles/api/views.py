@@ -60,7 +60,7 @@ class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     parameters=[PLAN_PARAMETER, OpenApiParameter("script", exclude=True)],
     responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="The source text.")},
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @renderer_classes([JSONRenderer, PlainTextRenderer])  # JSON first: errors for Accept: */* stay JSON
 def plan_source(request, version, plan):
     text = PlanSource.objects.filter(plan__slug=plan).values_list("text", flat=True).first()

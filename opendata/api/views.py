@@ -53,7 +53,7 @@ def _get_plan(slug, *, full=False):
     ],
     responses=TermListSerializer,
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def term_list_view(request, version, plan):
     top = positive_int_param(request, "top", maximum=TOP_MAX) or TOP_DEFAULT
     chapter = positive_int_param(request, "chapter", maximum=32767)
@@ -72,7 +72,7 @@ def term_list_view(request, version, plan):
     parameters=[PLAN_PARAMETER, OpenApiParameter("term", str, OpenApiParameter.PATH, description="The word, in any script.")],
     responses=TermDetailSerializer,
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def term_detail_view(request, version, plan, term):
     plan = _get_plan(plan)
     found = term_get(plan=plan, term=term) if len(term) <= 100 else None
@@ -113,7 +113,7 @@ class ZipRenderer(BaseRenderer):
     parameters=[PLAN_PARAMETER, OpenApiParameter("format", exclude=True)],
     responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The data package.")},
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @renderer_classes([ScriptJSONRenderer, ZipRenderer])
 def datapackage_view(request, version, plan):
     plan = _get_plan(plan, full=True)

@@ -3,6 +3,7 @@ from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 
 from articles.models import Plan
+from plan_api.export import ExportMixin
 from search.api.serializers import SearchResultSerializer
 from search.filters import Q_SCHEMA
 from search.models import SearchEntry
@@ -42,10 +43,16 @@ ERRORS = OpenApiResponse(
     response=PROBLEM_SCHEMA,
     description=(
         "Problem details (application/problem+json): `q` missing or empty, over 200 characters, with a NUL "
-        "character, with no letter, digit or Chinese character, or with only exclusions; an unknown `type`; a bad `page` or "
+        "character, or with nothing to search for (no letter, digit or Chinese character in a word that is not an "
+        "exclusion: see the pattern of `q`); an unknown `type`; a bad `page` or "
         "`page_size`. `errors` names the parameter."
     )
 )
+
+
+def _list_of(item):
+    """The schema of a repeatable parameter whose every value is a comma-separated list of `item` (list_param)."""
+    return {"type": "array", "items": {"type": "string", "pattern": rf"^\s*(?:{item})?\s*(?:,\s*(?:{item})?\s*)*$"}}
 
 
 @extend_schema(
@@ -58,17 +65,19 @@ ERRORS = OpenApiResponse(
             OpenApiExample("Phrase and exclusion", value='"高质量发展" -京津冀'),
         ]),
         OpenApiParameter(
-            "type", str, many=True, enum=SearchEntry.Type.values, explode=True,
-            description="Only results of this type; repeat (or separate with commas) for several. Default: all.",
+            "type", _list_of(rf"(?:{'|'.join(SearchEntry.Type.values)})"), explode=True,
+            description=f"Only results of this type ({', '.join(SearchEntry.Type.values)}); repeat, or separate "
+            "with commas, for several. Empty values are ignored. Default: all types.",
         ),
         OpenApiParameter(
-            "plan", str, many=True, explode=True,
-            description="Only results from the plan with this slug; repeat (or separate with commas) for several.",
+            "plan", _list_of(r"[-a-zA-Z0-9_]+"), explode=True,
+            description="Only results from the plan with this slug; repeat, or separate with commas, for several. "
+            "Empty values are ignored; an unknown plan is a 404.",
         ),
     ],
     responses={200: SearchResultSerializer(many=True), (400, "application/problem+json"): ERRORS},
 )  # fmt: skip
-class SearchView(generics.ListAPIView):
+class SearchView(ExportMixin, generics.ListAPIView):
     """Full-text search across plans, best first: articles, chapters, goals, principles and initiatives.
 
     A title hit outranks a body hit, and a document about the topic (that names it often) outranks one that

@@ -185,3 +185,13 @@ def test_article_pages_of_five_and_fifty_cost_the_same_queries(api):
             api.get(f"{ARTICLES_URL}?page_size={size}")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_page_links_keep_a_query_sent_as_raw_utf8(api):
+    # curl '…?q=发展' sends the characters unescaped; the links must search for the same words.
+    response = api.generic("GET", "/api/v1/plans/tianjin-15th-fyp-proposals/articles/", QUERY_STRING="q=发展&page_size=5".encode("utf-8").decode("latin-1"))
+    assert response.status_code == 200
+    following = api.get(response.json()["next"])
+    assert following.status_code == 200
+    assert following.json()["count"] == response.json()["count"]
+    assert "q=%E5%8F%91%E5%B1%95" in response.json()["next"]

@@ -60,6 +60,8 @@ def test_unknown_things_are_404(api, path):
         ("ordering=-", "ordering"),
         ("ordering=number,foo", "ordering"),
         ("ordering=paragraphs", "ordering"),
+        ("ordering=title,title", "ordering"),
+        ("ordering=", "ordering"),
         ("page=0", "page"),
         ("page=abc", "page"),
         ("page=-1", "page"),
@@ -140,3 +142,22 @@ def test_errors_stay_problem_json_whatever_the_client_accepts(api):
 @pytest.mark.parametrize("accept", ["application/xml", "text/html", "text/plain"])
 def test_an_unsupported_media_type_is_refused_not_crashed(api, accept):
     assert_problem(api.get(f"{P}/articles/", HTTP_ACCEPT=accept), 406)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/", f"/api/v1/plans/{PLAN}/source", f"/api/v1/plans/{PLAN}/terms/", f"/api/v1/plans/{PLAN}/terms/京津冀/",
+     f"/api/v1/plans/{PLAN}/datapackage.zip"],
+)  # fmt: skip
+def test_head_is_answered_wherever_get_is(api, path):
+    get, head = api.get(path), api.head(path)
+    assert (get.status_code, head.status_code) == (200, 200)
+    assert head.content == b""
+    assert head["Content-Type"] == get["Content-Type"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/schema/"])
+def test_options_on_the_docs_and_schema_is_a_405_problem_not_a_500(api, path):
+    response = api.options(path)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"

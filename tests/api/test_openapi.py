@@ -133,7 +133,9 @@ def test_the_validator_catches_a_body_that_breaks_the_schema(spec):
 
 
 # Real values for free-text query parameters.
-EXAMPLE_VALUES = {"initiative": ["lu-ban-gong-fang"], "plan": [PLAN], "q": ["京津冀", "新质生产力"]}
+EXAMPLE_VALUES = {
+    "initiative": ["lu-ban-gong-fang"], "plan": [PLAN], "q": ["京津冀", "新质生产力"], "type": ["article", "chapter,goal"],
+}
 
 
 def example_values(parameter):

@@ -14,7 +14,9 @@ COLLECTIONS = ("chapters", "articles", "goals", "principles", "initiatives")
 
 def collection_links(slug):
     links = {name: f"{BASE}/plans/{slug}/{name}/" for name in COLLECTIONS}
+    links["terms"] = f"{BASE}/plans/{slug}/terms/"
     links["source"] = f"{BASE}/plans/{slug}/source"
+    links["datapackage"] = f"{BASE}/plans/{slug}/datapackage.zip"
     return links
 
 

@@ -103,8 +103,8 @@ def test_results_are_paginated_best_first(api):
         ("", "the query is empty"),
         ("   ", "the query is empty"),
         ("发" * 201, "is 201 characters long; at most 200 are allowed"),
-        ("，。!?&|", "no letter, digit or Chinese character"),
-        ("-京津冀", "only excludes words"),
+        ("，。!?&|", "the query has nothing to search for"),
+        ("-京津冀", "the query has nothing to search for"),
     ],
 )
 def test_bad_queries_are_400_problems_naming_q(api, q, message):
@@ -206,3 +206,12 @@ def test_search_takes_three_queries_whatever_the_page_size(api, django_assert_nu
 def test_odd_queries_are_answered_never_a_500(api, q, status):
     response = api.get(SEARCH, {"q": q})
     assert response.status_code == status, response.content
+
+
+def test_words_typed_with_a_space_inside_quotes_must_stand_side_by_side(api):
+    def numbers(q):
+        return [r["number"] for r in api.get(SEARCH, {"q": q, "type": "article", "page_size": 100}).json()["results"]]
+
+    assert numbers('"京津冀 协同"') == numbers('"京津冀协同"') == numbers("京津冀协同")
+    assert numbers('"京津冀 协同"') != []
+    assert numbers('"京津冀 交通"') == []  # both words occur, never side by side
