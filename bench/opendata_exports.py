@@ -16,6 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plan_api.settings")
+# This script measures building the exports: no response cache (it would answer every repeat from memory) and no
+# throttling (it sends far more than a reader would).
+os.environ["RESPONSE_CACHE_ENABLED"] = "false"
+os.environ["THROTTLE_ANON_RATE"] = "off"
 
 import django  # noqa: E402
 
