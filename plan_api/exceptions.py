@@ -23,7 +23,7 @@ def problem(status, detail, *, errors=None, headers=None):
         problem_body(status, detail, errors=errors),
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
-        json_dumps_params={"ensure_ascii": False},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},  # as DRF writes JSON
     )
     for name, value in (headers or {}).items():
         response[name] = value

@@ -86,8 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "plan_api.middleware.ContentLanguageMiddleware",  # outermost of ours, so that its errors say their script too
     "plan_api.middleware.RejectMalformedQueryMiddleware",
-    "plan_api.middleware.ContentLanguageMiddleware",
     "plan_api.middleware.DatabaseUnavailableMiddleware",
 ]
 

@@ -1,14 +1,13 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from plan_api import views
 
 api_v1 = [
     path("", views.api_root, name="api-root"),
     path("schema/", SpectacularAPIView.as_view(metadata_class=None), name="schema"),
-    # No OPTIONS metadata: DRF would render it with the Swagger page's template (a 500); a 405 says it plainly.
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema", metadata_class=None), name="docs"),
+    path("docs/", views.DocsView.as_view(url_name="schema"), name="docs"),
     path("", include("articles.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("opendata.api.urls")),

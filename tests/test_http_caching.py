@@ -219,3 +219,12 @@ def test_with_the_shared_cache_away_the_api_still_answers_from_the_database(api)
     assert first.status_code == 200
     assert first.json()["number"] == 7
     assert second.status_code == 304
+
+
+def test_the_docs_page_is_the_same_for_everyone_and_revalidates(api):
+    first = api.get("/api/v1/docs/")
+    assert first.status_code == 200
+    assert not first.cookies  # no CSRF cookie: the API takes no writes
+    assert "Cookie" not in first["Vary"]
+    assert first["Cache-Control"] == "public, max-age=300"
+    assert api.get("/api/v1/docs/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

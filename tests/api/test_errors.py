@@ -161,3 +161,13 @@ def test_options_on_the_docs_and_schema_is_a_405_problem_not_a_500(api, path):
     response = api.options(path)
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_errors_made_before_any_view_look_like_every_other_error(api):
+    nul = api.get(f"/api/v1/plans/{PLAN}/articles/", {"chapter": "\x00"})
+    routing = api.get("/api/v1/nothing-here/")
+    view = api.get(f"/api/v1/plans/{PLAN}/articles/99/")
+    for response in (nul, routing, view):
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["Content-Language"] == "zh-Hant"
+        assert b'", "' not in response.content  # compact JSON, as DRF writes it
