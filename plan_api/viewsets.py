@@ -6,6 +6,19 @@ from articles.models import Plan
 from plan_api.export import ExportMixin
 
 
+def unknown_plan(slug):
+    """The 404 for a plan slug that names no plan: one message wherever the API meets one."""
+    return NotFound(f"No plan with slug {slug!r}.")
+
+
+def plan_or_404(slug, plans=None):
+    """The plan with this slug (from `plans`, by default only its id and slug), or the unknown-plan 404."""
+    plan = (plans if plans is not None else Plan.objects.only("id", "slug")).filter(slug=slug).first()
+    if plan is None:
+        raise unknown_plan(slug)
+    return plan
+
+
 class PlanScopedViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only collection under /plans/{plan}/, looked up by the document's own number (or a slug).
 
@@ -18,10 +31,7 @@ class PlanScopedViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_plan(self):
         if not hasattr(self, "_plan"):
-            slug = self.kwargs["plan"]
-            self._plan = Plan.objects.filter(slug=slug).only("id", "slug").first()
-            if self._plan is None:
-                raise NotFound(f"No plan with slug {slug!r}.")
+            self._plan = plan_or_404(self.kwargs["plan"])
         return self._plan
 
     def get_queryset(self):

@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import api_view, renderer_classes
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from articles.api.serializers import (
@@ -17,9 +16,9 @@ from articles.api.serializers import (
 from articles.filters import ArticleFilterSet
 from articles.models import Article, Chapter, Plan, PlanSource
 from indicators.models import Goal, Mention, Principle
-from plan_api.renderers import PlainTextRenderer
 from plan_api.export import ExportMixin
-from plan_api.viewsets import PlanScopedViewSet
+from plan_api.renderers import PlainTextRenderer
+from plan_api.viewsets import PlanScopedViewSet, unknown_plan
 
 PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
 
@@ -51,7 +50,7 @@ class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         try:
             return super().get_object()
         except Http404:  # get_object_or_404 raises Django's Http404
-            raise NotFound(f"No plan with slug {self.kwargs['plan']!r}.") from None
+            raise unknown_plan(self.kwargs["plan"]) from None
 
 
 @extend_schema(
@@ -65,7 +64,7 @@ class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 def plan_source(request, version, plan):
     text = PlanSource.objects.filter(plan__slug=plan).values_list("text", flat=True).first()
     if text is None:
-        raise NotFound(f"No plan with slug {plan!r}.")
+        raise unknown_plan(plan)
     response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
     response["Content-Language"] = "zh-Hant"  # as received, whatever script was asked for
     return response

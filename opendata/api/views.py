@@ -12,6 +12,7 @@ from opendata.datapackage import build_datapackage
 from opendata.selectors import term_get, term_list, term_places
 from plan_api.export import UrlRequest
 from plan_api.pagination import positive_int_param
+from plan_api.viewsets import plan_or_404
 from plan_api.renderers import ScriptJSONRenderer
 from plan_api.scripts import DEFAULT_SCRIPT, script_of_request
 
@@ -33,11 +34,7 @@ def _whole(maximum):
 
 
 def _get_plan(slug, *, full=False):
-    plans = Plan.objects.select_related("publication") if full else Plan.objects.only("id", "slug")
-    plan = plans.filter(slug=slug).first()
-    if plan is None:
-        raise NotFound(f"No plan with slug {slug!r}.")
-    return plan
+    return plan_or_404(slug, Plan.objects.select_related("publication") if full else None)
 
 
 @extend_schema(

@@ -1,9 +1,10 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 
 from articles.models import Plan
 from plan_api.export import ExportMixin
+from plan_api.viewsets import unknown_plan
 from search.api.serializers import SearchResultSerializer
 from search.filters import Q_SCHEMA
 from search.models import SearchEntry
@@ -102,7 +103,7 @@ class SearchView(ExportMixin, generics.ListAPIView):
             known = set(Plan.objects.filter(slug__in=plans).values_list("slug", flat=True))
             unknown = [slug for slug in plans if slug not in known]
             if unknown:  # a 404, as everywhere else in the API that names a plan it does not have
-                raise NotFound(f"No plan with slug {unknown[0][:100]!r}.")
+                raise unknown_plan(unknown[0][:100])
         self.results = search_entries(q=self.request.query_params.get("q"), plans=plans, types=types)
         return self.results.entries
 
