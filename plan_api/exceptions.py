@@ -92,4 +92,3 @@ def _flatten(value):
             yield from _flatten(item)
     else:
         yield value
-

@@ -1,7 +1,9 @@
 """Project-wide views: the API index, health checks and JSON answers for errors raised outside DRF views."""
 
+import functools
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -15,7 +17,6 @@ from rest_framework.reverse import reverse
 from articles.api.serializers import plan_links
 from articles.models import Plan
 from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
-
 
 
 @extend_schema(
@@ -88,19 +89,27 @@ def server_error(request):
     return problem(500, "Internal server error. It has been logged; please try again later.")
 
 
-@csrf_exempt
+def _get_or_head(view):
+    """Let only GET and HEAD through; anything else is the API's 405 problem."""
+
+    @functools.wraps(view)
+    def wrapped(request):
+        if request.method not in ("GET", "HEAD"):
+            return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
+        return view(request)
+
+    return csrf_exempt(wrapped)
+
+
+@_get_or_head
 def healthz(request):
     """Liveness: the process answers. Touches neither the database nor the cache; never throttled."""
-    if request.method not in ("GET", "HEAD"):
-        return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
     return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
 
-@csrf_exempt
+@_get_or_head
 def readyz(request):
     """Readiness: the database answers and at least one plan is loaded. 503 otherwise; never throttled."""
-    if request.method not in ("GET", "HEAD"):
-        return problem(405, f"Method {request.method!r} not allowed.", headers={"Allow": "GET, HEAD"})
     try:
         plans = Plan.objects.count()
     except DatabaseError as exc:
@@ -108,5 +117,5 @@ def readyz(request):
             raise
         return database_unavailable()
     if plans == 0:
-        return problem(503, "No plan is loaded yet.", headers={"Retry-After": "5", "Cache-Control": "no-store"})
+        return problem(503, "No plan is loaded yet.", headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER), "Cache-Control": "no-store"})
     return JsonResponse({"status": "ok", "database": "ok", "plans": plans}, headers={"Cache-Control": "no-store"})
