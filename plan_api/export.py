@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.settings import api_settings
 
 from plan_api.pagination import positive_int_param
-from plan_api.renderers import export_filename, serializer_columns
+from plan_api.renderers import serializer_columns, set_download_name
 from plan_api.scripts import convert_data, script_of_request
 
 EXPORT_CHUNK_SIZE = 100
@@ -45,8 +45,7 @@ class ExportMixin:
         columns = serializer_columns(self.get_serializer())
         lines = renderer.lines(self._export_rows(queryset), columns=columns)
         response = StreamingHttpResponse(lines, content_type=f"{renderer.media_type}; charset=utf-8")
-        if renderer.format == "csv":
-            response["Content-Disposition"] = f'attachment; filename="{export_filename(request, renderer.format)}"'
+        set_download_name(response, request, renderer.format)
         return response
 
     def _check_page_parameters(self, request):

@@ -186,11 +186,17 @@ def export_filename(request, extension):
     return quote(f"{name}{suffix}.{extension}", safe="-_.")
 
 
+def set_download_name(response, request, extension):
+    """A CSV downloads as a file named for what it holds (NDJSON is read as a stream, not saved)."""
+    if extension == "csv":
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(request, extension)}"'
+
+
 def _set_disposition(renderer_context, extension):
     response = renderer_context.get("response") if renderer_context else None
     request = renderer_context.get("request") if renderer_context else None
-    if response is not None and request is not None and extension == "csv":
-        response["Content-Disposition"] = f'attachment; filename="{export_filename(request, extension)}"'
+    if response is not None and request is not None:
+        set_download_name(response, request, extension)
 
 
 class PlainTextRenderer(renderers.BaseRenderer):
