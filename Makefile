@@ -5,11 +5,16 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install fixtures db serve prod test fuzz bench clean
+.PHONY: install fixtures db serve prod test lint fuzz bench clean
 
 $(VENV)/.installed: requirements.txt
-	$(PYTHON3) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# The test runner and the checks, on top of the runtime requirements.
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -37,11 +42,20 @@ prod: db
 	SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	sh -c '$(PY) manage.py collectstatic --noinput -v0 && HOST=$(HOST) PORT=$(PORT) exec $(VENV)/bin/gunicorn'
 
-test: install
+# The layering contract (import-linter, pyproject.toml), the linter and formatter (ruff), then the suite.
+test: $(VENV)/.installed-test
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
+# Rewrite the code in ruff's format and apply its safe fixes (make test only checks).
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
 # A longer schemathesis run than the suite's, over every operation of /api/v1/schema/.
-fuzz: install
+fuzz: $(VENV)/.installed-test
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) -m pytest -p no:cacheprovider tests/test_schema_fuzz.py
 
 # Load test of a `make prod` server it starts on loopback (bench/load.py --help).

@@ -34,4 +34,4 @@ def on_starting(server):
     if not os.environ.get("DATABASE_URL"):
         from plan_api import embedded_db
 
-        embedded_db.start()
+        embedded_db.ensure_running()

@@ -1,4 +1,4 @@
-"""Build a plan's structured data from its source text.
+"""Build a plan's document structure from its source text: the first half of the builder.
 
 A plan lives in one folder under `fixtures/`:
 
@@ -6,15 +6,16 @@ A plan lives in one folder under `fixtures/`:
         metadata.json       slug, source file name, issuer, region, period (curated, checked against the text)
         <source>.txt        the text exactly as received; never edited
         errata.json         corrupted spans: line, article, as_received, correction (curated)
-        initiatives.tsv     named initiatives: slug, kind, name (curated; each name must occur in the text)
+        initiatives.tsv     named initiatives: slug, kind, name (curated; read by indicators.builder)
         terms.txt           key terms for the segmenter's dictionary (curated; each must occur in the text)
-        generated/plan.json what `build_plan_folder` writes: never edit by hand
+        generated/plan.json what ingest.build writes from all of these: never edit by hand
 
 The text has the shape of a Chinese plan "proposal" (建議): a title line, a subtitle in parentheses naming
 the date and the adopting body, a preamble, chapters headed `一、…`, articles numbered `N.` across the whole
 document (an unnumbered line after an article continues it), and a closing paragraph as the last line.
-Inside the principles article and the goals article, lines starting with `——` are the principles and
-the goals; an unnumbered paragraph after the goals is the long-range vision.
+This module reads the folder's metadata, source, errata and terms and turns the text into the plan, its
+chapters and its articles; `indicators.builder` finds the principles, goals and initiatives in them, and
+`ingest.build` puts the two together.
 
 Everything here is pure: text in, plain data out, the same bytes for the same input.
 """
@@ -31,13 +32,7 @@ CHINESE_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 CHAPTER_RE = re.compile(r"^([一二三四五六七八九十]+)、(.+)$")
 ARTICLE_RE = re.compile(r"^(\d+)\.(.*)$")
 DATE_RE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]+)月([一二三四五六七八九十]+)日")
-YEAR_RE = re.compile(r"([〇零一二三四五六七八九]{4})年")
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBTITLE_RE = re.compile(r"^[(（](.+)[)）]$")
-INITIATIVE_KINDS = (
-    "action", "project", "programme", "strategy", "platform", "zone", "fund", "brand", "event", "slogan",
-)  # fmt: skip
-GOAL_MARK = "——"
 # A title is the lead sentence, which ends at the first full stop.
 FULL_STOP = "。"
 
@@ -87,27 +82,8 @@ def split_title(text, where):
     return title, rest
 
 
-def split_statements(text):
-    """Split a goal's statements at commas, semicolons and full stops, but not inside brackets."""
-    statements, current, depth = [], [], 0
-    for ch in text:
-        if ch in "(（“":
-            depth += 1
-        elif ch in ")）”":
-            depth = max(depth - 1, 0)
-        if depth == 0 and ch in ",，;；。":
-            if "".join(current).strip():
-                statements.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    if "".join(current).strip():
-        statements.append("".join(current).strip())
-    return statements
-
-
-def read_plan_folder(folder):
-    """Read the curated inputs and the source bytes of one plan folder."""
+def read_metadata(folder):
+    """The folder's metadata.json, checked for the keys the builder needs."""
     folder = Path(folder)
     try:
         metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
@@ -121,17 +97,24 @@ def read_plan_folder(folder):
     period = metadata["period"]
     if not (isinstance(period, list) and len(period) == 2 and all(isinstance(y, int) for y in period)):
         raise BuildError(f"{folder / 'metadata.json'}: period must be [first year, last year], not {period!r}")
-    source_path = folder / metadata["source"]
+    return metadata
+
+
+def read_source(folder, metadata):
+    """The source text's bytes, exactly as received."""
+    source_path = Path(folder) / metadata["source"]
     try:
-        source = source_path.read_bytes()
+        return source_path.read_bytes()
     except FileNotFoundError:
         raise BuildError(f"{source_path}: source text not found") from None
-    errata = _read_json(folder / "errata.json", default=[])
+
+
+def read_errata(folder):
+    path = Path(folder) / "errata.json"
+    errata = _read_json(path, default=[])
     if not isinstance(errata, list) or not all(isinstance(erratum, dict) for erratum in errata):
-        raise BuildError(f"{folder / 'errata.json'}: must be a list of objects (line, article, as_received, correction)")
-    initiatives = _read_initiatives(folder / "initiatives.tsv")
-    terms = _read_terms(folder / "terms.txt")
-    return {"metadata": metadata, "source": source, "errata": errata, "initiatives": initiatives, "terms": terms}
+        raise BuildError(f"{path}: must be a list of objects (line, article, as_received, correction)")
+    return errata
 
 
 def _read_json(path, default):
@@ -143,25 +126,8 @@ def _read_json(path, default):
         raise BuildError(f"{path}: not valid JSON ({exc})") from None
 
 
-def _read_initiatives(path):
-    if not path.exists():
-        return []
-    rows = []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].split("\t") != ["slug", "kind", "name"]:
-        raise BuildError(f"{path}:1: the header must be 'slug<TAB>kind<TAB>name'")
-    for number, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            continue
-        fields = line.split("\t")
-        if len(fields) != 3:
-            raise BuildError(f"{path}:{number}: expected 3 tab-separated fields, found {len(fields)}")
-        slug, kind, name = fields
-        rows.append({"slug": slug, "kind": kind, "name": name, "where": f"{path.name}:{number}"})
-    return rows
-
-
-def _read_terms(path):
+def read_terms(folder):
+    path = Path(folder) / "terms.txt"
     if not path.exists():
         return []
     terms = []
@@ -172,8 +138,12 @@ def _read_terms(path):
     return terms
 
 
-def build_plan(*, metadata, source, errata, initiatives, terms):
-    """Turn one plan's inputs into the plain data that the loader takes to the database."""
+def build_document(*, metadata, source, errata):
+    """The plan, its chapters and its articles from the source text with the errata corrected.
+
+    Returns the plain data ({"plan", "chapters", "articles"}) and the corrected text, which the other checks
+    of the builder read.
+    """
     try:
         text = source.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -184,19 +154,7 @@ def build_plan(*, metadata, source, errata, initiatives, terms):
     lines = _apply_errata(raw_lines, errata, metadata["source"])
 
     doc = _parse_document(lines, metadata)
-    corrected_text = "\n".join(line.text for line in lines)
     _check_errata_articles(errata, doc, metadata["source"])
-    principles, goals = _indicators(doc, metadata)
-
-    seen = {}
-    for entry in initiatives:
-        _check_initiative(entry, corrected_text, seen)
-    dictionary = []
-    for entry in terms:
-        if entry["term"] not in corrected_text:
-            raise BuildError(f"{entry['where']}: term {entry['term']!r} does not occur in the text")
-        dictionary.append(entry["term"])
-
     plan = {
         "slug": metadata["slug"],
         "title": doc["title"],
@@ -227,15 +185,16 @@ def build_plan(*, metadata, source, errata, initiatives, terms):
             ],
         },
     }
-    return {
-        "plan": plan,
-        "chapters": doc["chapters"],
-        "articles": doc["articles"],
-        "principles": principles,
-        "goals": goals,
-        "initiatives": [_mentions(entry, doc) for entry in initiatives],
-        "dictionary": sorted(set(dictionary) | {entry["name"] for entry in initiatives}),
-    }
+    corrected_text = "\n".join(line.text for line in lines)
+    return {"plan": plan, "chapters": doc["chapters"], "articles": doc["articles"]}, corrected_text
+
+
+def check_terms(terms, corrected_text):
+    """The dictionary words of terms.txt, each checked to occur in the text."""
+    for entry in terms:
+        if entry["term"] not in corrected_text:
+            raise BuildError(f"{entry['where']}: term {entry['term']!r} does not occur in the text")
+    return [entry["term"] for entry in terms]
 
 
 def _apply_errata(raw_lines, errata, source_name):
@@ -317,7 +276,7 @@ def _parse_document(lines, metadata):
                 "title": chapter_match.group(2),
                 "line": line.number,
                 "intro": [],
-            })  # fmt: skip
+            })
         elif article_match:
             expected = len(articles) + 1
             number = int(article_match.group(1))
@@ -333,7 +292,7 @@ def _parse_document(lines, metadata):
                 "title": article_title,
                 "paragraphs": [first],
                 "lines": [line.number, line.number],
-            })  # fmt: skip
+            })
         elif not chapters:
             preamble.append(line.text)
         elif articles and articles[-1]["chapter"] == chapters[-1]["number"]:
@@ -370,100 +329,6 @@ def _check_errata_articles(errata, doc, source):
             )
 
 
-def _indicators(doc, metadata):
-    """Principles and goals: the `——` items of the articles whose titles name them."""
-    principles, goals = [], []
-    for article in doc["articles"]:
-        # (line number, paragraph) of each `——` item; an article's paragraphs are consecutive lines.
-        first_line = article["lines"][0]
-        items = [
-            (first_line + index, paragraph)
-            for index, paragraph in enumerate(article["paragraphs"])
-            if index and paragraph.startswith(GOAL_MARK)
-        ]
-        if not items:
-            continue
-        source = metadata["source"]
-        if "原則" in article["title"] or "原则" in article["title"]:
-            for number, (line, paragraph) in enumerate(items, start=1):
-                text = paragraph[len(GOAL_MARK) :]
-                title, _ = split_title(text, f"{source} line {line} (article {article['number']}, principle {number})")
-                principles.append({"number": number, "article": article["number"], "title": title, "text": text})
-        elif "目標" in article["title"] or "目标" in article["title"]:
-            for number, (line, paragraph) in enumerate(items, start=1):
-                text = paragraph[len(GOAL_MARK) :]
-                title, rest = split_title(text, f"{source} line {line} (article {article['number']}, goal {number})")
-                goals.append({
-                    "number": number,
-                    "article": article["number"],
-                    "horizon": metadata["period"][1],
-                    "title": title,
-                    "text": text,
-                    "targets": split_statements(rest),
-                })  # fmt: skip
-            last = items[-1][0] - first_line
-            for index, paragraph in enumerate(article["paragraphs"][last + 1 :], start=last + 1):
-                where = f"{source} line {first_line + index} (article {article['number']})"
-                goals.append(_vision(paragraph, len(goals) + 1, article["number"], where))
-    return principles, goals
-
-
-def _vision(paragraph, number, article, where):
-    """The long-range vision: its title is the clause that names the year (到二〇三五年…)."""
-    year = YEAR_RE.search(paragraph)
-    if not year:
-        raise BuildError(f"{where}: the paragraph after the goals names no year: {paragraph[:40]!r}")
-    clauses = split_statements(paragraph)
-    index = next(i for i, clause in enumerate(clauses) if year.group(0) in clause)
-    title = clauses[index]
-    return {
-        "number": number,
-        "article": article,
-        "horizon": chinese_year(year.group(1)),
-        "title": title,
-        "text": paragraph,
-        "targets": clauses[index + 1 :],
-    }
-
-
-def _check_initiative(entry, corrected_text, seen):
-    where = entry["where"]
-    if not SLUG_RE.match(entry["slug"]) or len(entry["slug"]) > 100:
-        raise BuildError(f"{where}: slug {entry['slug']!r} is not lowercase ASCII words joined by '-'")
-    if entry["slug"] in seen:
-        raise BuildError(f"{where}: slug {entry['slug']!r} is used already at {seen[entry['slug']]}")
-    seen[entry["slug"]] = where
-    if entry["kind"] not in INITIATIVE_KINDS:
-        raise BuildError(f"{where}: kind {entry['kind']!r} is not one of {', '.join(INITIATIVE_KINDS)}")
-    if entry["name"] not in corrected_text:
-        raise BuildError(f"{where}: {entry['name']!r} does not occur verbatim in the text")
-
-
-def _mentions(entry, doc):
-    """Every place the name occurs: preamble, chapter (heading and intro), article, closing."""
-    name = entry["name"]
-    mentions = []
-    preamble = sum(p.count(name) for p in doc["preamble"])
-    if preamble:
-        mentions.append({"place": "preamble", "chapter": None, "article": None, "count": preamble})
-    for chapter in doc["chapters"]:
-        count = chapter["title"].count(name) + sum(p.count(name) for p in chapter["intro"])
-        if count:
-            mentions.append({"place": "chapter", "chapter": chapter["number"], "article": None, "count": count})
-        for article in doc["articles"]:
-            if article["chapter"] != chapter["number"]:
-                continue
-            count = sum(p.count(name) for p in article["paragraphs"])
-            if count:
-                mentions.append({
-                    "place": "article", "chapter": chapter["number"], "article": article["number"], "count": count,
-                })  # fmt: skip
-    closing = sum(p.count(name) for p in doc["closing"])
-    if closing:
-        mentions.append({"place": "closing", "chapter": None, "article": None, "count": closing})
-    return {"slug": entry["slug"], "name": name, "kind": entry["kind"], "mentions": mentions}
-
-
 def rebuild_source(data):
     """The source text exactly as received, rebuilt from the structured data with the errata reversed."""
     plan = data["plan"]
@@ -487,25 +352,6 @@ def rebuild_source(data):
             text = text[:start] + erratum["as_received"] + text[start + len(erratum["correction"]) :]
         lines[number - 1] = text
     return "\n".join(lines) + ("\n" if plan["source"]["final_newline"] else "")
-
-
-def dump(data):
-    """Serialise built data deterministically."""
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def build_plan_folder(folder):
-    """Build one plan folder and write generated/plan.json; return the path and the built data."""
-    folder = Path(folder)
-    data = build_plan(**read_plan_folder(folder))
-    if data["plan"]["slug"] != folder.name:
-        raise BuildError(f"{folder / 'metadata.json'}: slug {data['plan']['slug']!r} differs from the folder name")
-    if rebuild_source(data).encode("utf-8") != read_plan_folder(folder)["source"]:
-        raise BuildError(f"{folder}: the structured data does not reproduce the source text")
-    target = folder / GENERATED
-    target.parent.mkdir(exist_ok=True)
-    target.write_bytes(dump(data))
-    return target, data
 
 
 def plan_folders(root):

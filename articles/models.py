@@ -1,26 +1,4 @@
 from django.db import models
-from django.db.models.functions import Coalesce
-
-
-def _count_per_plan(model):
-    """COUNT(*) of a model's rows for the outer plan, as a correlated subquery (0 when it has none)."""
-    rows = model.objects.filter(plan=models.OuterRef("pk")).order_by().values("plan")
-    return Coalesce(models.Subquery(rows.annotate(n=models.Count("*")).values("n")), 0)
-
-
-class PlanQuerySet(models.QuerySet):
-    def with_counts(self):
-        # One subquery per collection: COUNT(DISTINCT …) over joins of all five collections would
-        # multiply their rows (12 × 52 × 6 × 8 × 119 = 3.5 million for the first plan, 18 s a request).
-        from indicators.models import Goal, Initiative, Principle  # noqa: PLC0415 - indicators imports articles
-
-        return self.annotate(
-            chapter_count=_count_per_plan(Chapter),
-            article_count=_count_per_plan(Article),
-            principle_count=_count_per_plan(Principle),
-            goal_count=_count_per_plan(Goal),
-            initiative_count=_count_per_plan(Initiative),
-        )
 
 
 class Plan(models.Model):
@@ -41,9 +19,8 @@ class Plan(models.Model):
     source_sha256 = models.CharField(max_length=64)
     dictionary = models.JSONField(default=list, help_text="Words the segmenter must keep whole.")
     version = models.CharField(max_length=64, help_text="sha256 of the generated fixture that was loaded.")
-    updated_at = models.DateTimeField()
-
-    objects = PlanQuerySet.as_manager()
+    updated_at = models.DateTimeField(help_text="When anything served for this plan last changed.")
+    counts = models.JSONField(default=dict, help_text="How many objects of each collection the plan has.")
 
     class Meta:
         ordering = ["slug"]
@@ -61,6 +38,9 @@ class PlanSource(models.Model):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="source_file")
     text = models.TextField()
 
+    def __str__(self):
+        return f"{self.plan_id}:source"
+
 
 class Erratum(models.Model):
     """A corrupted span of the source as received, and its correction."""
@@ -77,6 +57,9 @@ class Erratum(models.Model):
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="erratum_unique_number")]
 
+    def __str__(self):
+        return f"{self.plan_id}:erratum {self.number}"
+
 
 class Place(models.TextChoices):
     """Where in a plan's text something occurs (an initiative's mention, a term's occurrence)."""
@@ -87,13 +70,6 @@ class Place(models.TextChoices):
     CLOSING = "closing"
 
 
-class PlanScopedQuerySet(models.QuerySet):
-    """For rows that belong to one plan."""
-
-    def in_plan(self, slug):
-        return self.filter(plan__slug=slug)
-
-
 class Chapter(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="chapters")
     number = models.PositiveSmallIntegerField()
@@ -102,19 +78,12 @@ class Chapter(models.Model):
     intro = models.JSONField(default=list)
     line = models.PositiveIntegerField()
 
-    objects = PlanScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="chapter_unique_number")]
 
     def __str__(self):
         return f"{self.plan_id}:{self.numeral}"
-
-
-class ArticleQuerySet(PlanScopedQuerySet):
-    def mentioning(self, initiative_slug):
-        return self.filter(mentions__initiative__slug=initiative_slug).distinct()
 
 
 class Article(models.Model):
@@ -125,8 +94,6 @@ class Article(models.Model):
     paragraphs = models.JSONField(default=list)
     line_start = models.PositiveIntegerField()
     line_end = models.PositiveIntegerField()
-
-    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "number"]

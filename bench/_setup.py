@@ -16,7 +16,7 @@ def setup():
     from django.conf import settings
     from django.core.management import call_command
 
-    from articles.loader import load_all
+    from ingest.pipeline import load_all
 
     call_command("migrate", verbosity=0, interactive=False)
     load_all(settings.PLAN_FIXTURES_DIR)

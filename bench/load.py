@@ -23,7 +23,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -83,7 +82,7 @@ class Server:
             self.process = subprocess.Popen(
                 ["make", "--no-print-directory", "prod"], cwd=BASE_DIR, env=env, start_new_session=True,
                 stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            )
 
     def gunicorn_master(self):
         processes = psutil.Process(self.process.pid).children(recursive=True)
@@ -197,7 +196,7 @@ def main():
     host, port = "127.0.0.1", free_port()
     base = f"http://{host}:{port}"
     print(f"plan-api load test: make prod on {base}, {args.workers} workers, {args.clients} clients, "
-          f"{os.cpu_count()} cores")  # fmt: skip
+          f"{os.cpu_count()} cores")
     server = Server(port, args.workers)
     try:
         wait_until(f"{base}/readyz")

@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plan_api.settings")
 os.environ["RESPONSE_CACHE_ENABLED"] = "false"
 os.environ["THROTTLE_ANON_RATE"] = "off"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -30,7 +30,8 @@ from django.test import Client  # noqa: E402
 
 from articles.builder import GENERATED  # noqa: E402
 from articles.models import Plan  # noqa: E402
-from opendata.terms import count_terms, tokenizer_for  # noqa: E402
+from opendata.terms import count_terms  # noqa: E402
+from plantext.segment import tokenizer  # noqa: E402
 
 REPEATS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 
@@ -78,7 +79,7 @@ def main():
 
     data = json.loads((settings.PLAN_FIXTURES_DIR / plan.slug / GENERATED).read_text(encoding="utf-8"))
     start = time.perf_counter()
-    tokenizer_for([])
+    tokenizer()
     first = time.perf_counter() - start
     start = time.perf_counter()
     terms = count_terms(data)

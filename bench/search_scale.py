@@ -12,8 +12,8 @@ Copies are made in SQL from the loaded plan's rows (plan row and search entries:
 inside one transaction that is rolled back at the end, so the database is left as it was.
 """
 
-import os
 import argparse
+import os
 import statistics
 import sys
 import time

@@ -1,6 +1,6 @@
 from django.db import models
 
-from articles.models import Place, PlanScopedQuerySet
+from articles.models import Place
 
 
 class Principle(models.Model):
@@ -13,6 +13,9 @@ class Principle(models.Model):
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="principle_unique_number")]
+
+    def __str__(self):
+        return f"{self.plan_id}:principle {self.number}"
 
 
 class Goal(models.Model):
@@ -27,6 +30,9 @@ class Goal(models.Model):
     class Meta:
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="goal_unique_number")]
+
+    def __str__(self):
+        return f"{self.plan_id}:goal {self.number}"
 
 
 class Initiative(models.Model):
@@ -48,11 +54,12 @@ class Initiative(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(help_text="Order of first occurrence in the text.")
 
-    objects = PlanScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "position"]
         constraints = [models.UniqueConstraint(fields=["plan", "slug"], name="initiative_unique_slug")]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.slug}"
 
 
 class Mention(models.Model):
@@ -64,3 +71,6 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["initiative", "id"]
+
+    def __str__(self):
+        return f"{self.initiative_id}:{self.place}:{self.count}"

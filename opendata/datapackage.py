@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse
 from articles.models import Place
 from indicators.models import Goal, Initiative, Mention, Principle
 from plan_api.renderers import BOM
-from plan_api.scripts import converter
+from plantext.scripts import converter
 
 PROFILE = "tabular-data-package"
 SPDX_URL = "https://spdx.org/licenses/{}.html"
@@ -226,7 +226,7 @@ TABLES = (
         ),
         ("number",), ((("article",), "articles", ("number",)),), _errata,
     ),
-)  # fmt: skip
+)
 
 
 def table_csv(table, plan, script):
@@ -238,7 +238,7 @@ def table_csv(table, plan, script):
     writer = csv.writer(buffer, dialect="excel")
     writer.writerow([column.name for column in table.columns])
     for row in table.rows(plan):
-        writer.writerow(["" if v is None else (convert(v) if is_text else v) for v, is_text in zip(row, texts)])
+        writer.writerow(["" if v is None else (convert(v) if is_text else v) for v, is_text in zip(row, texts, strict=True)])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -272,7 +272,7 @@ def datapackage_descriptor(plan, *, script, request, files):
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "bytes": len(files[table.name]),
-                "hash": hashlib.md5(files[table.name]).hexdigest(),  # noqa: S324 - the spec's default hash
+                "hash": hashlib.md5(files[table.name]).hexdigest(),  # the Data Package spec's default hash
                 "schema": table.schema(),
             }
             for table in TABLES

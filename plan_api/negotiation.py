@@ -3,7 +3,8 @@ Accept-Language).
 
 An unknown `format` or `script` is a 400 naming the allowed values (DRF alone would answer 404 to an unknown
 format and would not know about scripts). Because DRF negotiates before it runs the view, a view written
-later (search, say) gets both checks and `request.script` without doing anything.
+later (search, say) gets both checks without doing anything; renderers read the script again through
+`script_of_request()`, which remembers it on the request.
 """
 
 from rest_framework.exceptions import ValidationError
@@ -21,7 +22,7 @@ class ContentNegotiation(DefaultContentNegotiation):
             if wanted not in formats:
                 raise ValidationError({format_param: [f"unknown format {wanted[:50]!r}; use one of {', '.join(formats)}"]})
         try:
-            request.script = script_of_request(request._request, strict=True)
+            script_of_request(request._request, strict=True)
         except UnknownScript as exc:
             raise ValidationError({SCRIPT_PARAM: [str(exc)]}) from None
         return super().select_renderer(request, renderers, format_suffix)

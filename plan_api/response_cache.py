@@ -15,7 +15,7 @@ when CACHE_URL names one). A response is stored under a key made of
   header is not stored).
 
 The plans' versions themselves live in the cache under one small key, re-read from the database at most every
-DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes that key (articles/loader.py calls dataset_changed()),
+DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes that key (ingest/pipeline.py calls dataset_changed()),
 so the next request sees the new version: the loaded plan's responses and the cross-plan ones get new keys,
 and every other plan's cached responses stay valid. Old entries are never read again and expire.
 
@@ -27,6 +27,7 @@ When the database is unreachable, the last versions this process saw are used, s
 served; anything else falls through to the view, which answers 503.
 """
 
+import functools
 import hashlib
 import logging
 
@@ -37,6 +38,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +75,8 @@ def dataset_versions():
     versions = _safe(cache.get, VERSIONS_KEY)
     if versions is not None:
         return versions
-    from articles.models import Plan  # noqa: PLC0415 - the middleware module is imported before the apps
-
     try:
-        versions = {
-            slug: (version, int(updated_at.timestamp()))
-            for slug, version, updated_at in Plan.objects.values_list("slug", "version", "updated_at")
-        }
+        versions = _read_versions()
     except DatabaseError:
         if _last_known["versions"] is None:
             raise
@@ -88,6 +85,19 @@ def dataset_versions():
     _last_known["versions"] = versions
     _safe(cache.set, VERSIONS_KEY, versions, settings.DATASET_VERSION_CHECK_SECONDS)
     return versions
+
+
+@functools.cache
+def _versions_reader():
+    return import_string(settings.DATASET_VERSIONS)
+
+
+def _read_versions():
+    """The plans' versions from the database, through the selector that settings.DATASET_VERSIONS names.
+
+    A setting rather than an import: plan_api is HTTP infrastructure, below the apps that own the plans.
+    """
+    return _versions_reader()()
 
 
 def version_of(path, versions):
@@ -185,6 +195,6 @@ def _safe(method, *args):
     """A cache call that degrades to a miss when the cache (Redis) is away, instead of failing the request."""
     try:
         return method(*args)
-    except Exception:  # noqa: BLE001 - a cache backend may raise anything from its client library
+    except Exception:  # a cache backend may raise anything from its client library
         logger.warning("cache unavailable for %s", method.__name__, exc_info=True)
         return None

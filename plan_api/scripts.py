@@ -1,18 +1,7 @@
-"""Which Chinese script a response is written in, and the conversion of a response's text into it.
+"""Which Chinese script a response is written in, and the conversion of a response's data into it.
 
-The texts are stored as received: a traditional-character copy made by mechanical conversion from the simplified
-original (so it has artefacts such as 關于, 制造, 干部). A client picks a script with `?script=` (a BCP 47 tag) or,
-when that is absent, with `Accept-Language`:
-
-    zh-Hant     the text as received (the default)
-    zh-Hans     simplified, the script of the original publication (OpenCC t2s)
-    zh-Hant-TW  traditional for Taiwan, converted from the simplified text (OpenCC t2s then s2tw)
-    zh-Hant-HK  traditional for Hong Kong, converted from the simplified text (OpenCC t2s then s2hk)
-
-The regional forms go through the simplified text because OpenCC's simplified-to-traditional conversion works
-on phrases: 制造业 becomes 製造業 and 干部 becomes 幹部, where the received copy has the wrong characters.
-They use s2tw and s2hk (character forms), not s2twp (which would also swap vocabulary, 信息 → 資訊): the words
-stay the plan's own.
+A client picks a script (see plantext.scripts for the four, and why the regional ones go through simplified
+characters) with `?script=` (a BCP 47 tag) or, when that is absent, with `Accept-Language`.
 
 Only human text is converted. Identifiers and URLs never change with the script: a value is left alone when
 its key is in IDENTIFIER_KEYS. `convert_data(data, script)` is the one step every output (JSON, CSV, NDJSON,
@@ -20,32 +9,20 @@ the data package) goes through.
 """
 
 import re
-from functools import lru_cache
 from itertools import zip_longest
 
-import opencc
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-DEFAULT_SCRIPT = "zh-Hant"
-SCRIPTS = {
-    "zh-Hant": "the text as received (traditional characters, mechanically converted)",
-    "zh-Hans": "simplified characters, the script of the original publication",
-    "zh-Hant-TW": "traditional characters as used in Taiwan, converted from the simplified text",
-    "zh-Hant-HK": "traditional characters as used in Hong Kong, converted from the simplified text",
-}
+from plantext.scripts import CONVERSIONS, DEFAULT_SCRIPT, SCRIPTS, converter
+
 SCRIPT_PARAM = "script"
-# OpenCC configurations applied in turn to the received text.
-_CONVERSIONS = {
-    "zh-Hant": (),
-    "zh-Hans": ("t2s",),
-    "zh-Hant-TW": ("t2s", "s2tw"),
-    "zh-Hant-HK": ("t2s", "s2hk"),
-}
 # Keys whose values are identifiers, codes or URLs, in any response of the API: never converted.
-IDENTIFIER_KEYS = frozenset({
-    "url", "next", "previous", "links", "path", "slug", "plan", "kind", "place", "version", "sha256", "hash",
-    "filename", "script", "format", "type", "license", "as_received",
-})  # fmt: skip
+IDENTIFIER_KEYS = frozenset(
+    {
+        "url", "next", "previous", "links", "path", "slug", "plan", "kind", "place", "version", "sha256", "hash",
+        "filename", "script", "format", "type", "license", "as_received",
+    }
+)
 
 
 class UnknownScript(ValueError):
@@ -107,26 +84,16 @@ def script_of_request(request, *, strict=False):
     return script
 
 
-@lru_cache(maxsize=None)
-def _converter(config):
-    return opencc.OpenCC(config)
+def response_converter(script):
+    """A function str -> str that writes received text in `script`, keeping a search snippet's <mark> tags."""
+    convert = converter(script)
+    if not CONVERSIONS[script]:
+        return convert
 
+    def convert_marked_or_plain(text):
+        return _convert_marked(text, convert) if "<mark>" in text else convert(text)
 
-def converter(script):
-    """A function str -> str that writes received text in `script`."""
-    steps = [_converter(config) for config in _CONVERSIONS[script]]
-    if not steps:
-        return _identity
-
-    def run(text):
-        for step in steps:
-            text = step.convert(text)
-        return text
-
-    def convert(text):
-        return _convert_marked(text, run) if "<mark>" in text else run(text)
-
-    return convert
+    return convert_marked_or_plain
 
 
 MARK_TAG = re.compile(r"</?mark>")
@@ -152,20 +119,11 @@ def _convert_marked(text, run):
     return "".join(out)
 
 
-def _identity(text):
-    return text
-
-
-def convert_text(text, script):
-    return converter(script)(text)
-
-
 def convert_data(data, script, *, skip=IDENTIFIER_KEYS):
     """Convert every human-text string in a response's data (dicts, lists, strings), leaving identifiers alone."""
-    convert = converter(script)
-    if convert is _identity:
+    if not CONVERSIONS[script]:
         return data
-    return _walk(data, convert, skip)
+    return _walk(data, response_converter(script), skip)
 
 
 def _walk(value, convert, skip):

@@ -11,6 +11,8 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
+from plan_api import embedded_db
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -39,11 +41,11 @@ def caches_from_url(url):
     """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory."""
     if not url or url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plan-api",
-                "OPTIONS": {"MAX_ENTRIES": 5000}}  # fmt: skip
+                "OPTIONS": {"MAX_ENTRIES": 5000}}
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
                 "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "plan-api"),
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}  # fmt: skip
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"CACHE_URL must be redis://…, locmem:// or dummy://, not {url!r}")
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "indicators",
     "opendata",
     "search",
+    "ingest",
     "django.contrib.postgres",
 ]
 
@@ -109,9 +112,8 @@ if os.environ.get("DATABASE_URL"):
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
     }
 else:
-    from plan_api import embedded_db
-
-    DATABASES = {"default": embedded_db.start()}
+    # The embedded server starts (or is joined) when a process first connects, not here.
+    DATABASES = {"default": embedded_db.settings()}
 
 # Fail fast when the database is away (the API answers 503 instead of hanging): libpq's shortest connect
 # timeout is 2 s, and a refused connection fails at once. Every statement is cut off after
@@ -157,6 +159,9 @@ RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
 # How often (seconds) a process re-reads the plans' versions from the database; loading a plan refreshes them
 # at once in a shared cache (Redis), while each process' local-memory cache notices within this delay.
 DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
+# The selector that reads every plan's version ({slug: (version, updated_at timestamp)}): named here, because
+# plan_api, below the apps, does not import them.
+DATASET_VERSIONS = "articles.selectors.dataset_versions"
 # Refuse absurd queries before they reach a view: the whole query string, and any single value, in characters.
 MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000)
 MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
@@ -182,6 +187,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
+        # `q` on the collections whose views name a `search_type` (search sits above them: named, not imported).
+        "search.filters.SearchFilterBackend",
         "plan_api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "plan_api.pagination.PageNumberPagination",

@@ -7,11 +7,10 @@ SECURE_SSL_REDIRECT=false (a loopback benchmark, a health check from the load ba
 
 import os
 
+from django.conf.global_settings import STORAGES as _STORAGES
 from django.core.exceptions import ImproperlyConfigured
 
 from plan_api.settings import *  # noqa: F403
-from django.conf.global_settings import STORAGES as _STORAGES
-
 from plan_api.settings import envbool, envint
 
 if not os.environ.get("SECRET_KEY"):

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from articles.api.views import api_root
+from articles.views import readyz
 from plan_api import views
 
+# The composition root: the only module of plan_api that imports the apps.
 api_v1 = [
-    path("", views.api_root, name="api-root"),
+    path("", api_root, name="api-root"),
     path("schema/", SpectacularAPIView.as_view(metadata_class=None), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="schema"), name="docs"),
     path("", include("articles.api.urls")),
@@ -17,7 +20,7 @@ api_v1 = [
 urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
+    path("readyz", readyz, name="readyz"),
 ]
 
 # The Django admin is off unless ADMIN_PATH names where to mount it (a path nobody guesses); it then needs a

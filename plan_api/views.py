@@ -1,53 +1,14 @@
-"""Project-wide views: the API index, health checks and JSON answers for errors raised outside DRF views."""
+"""Project-wide views: the API docs page, the liveness check and JSON answers for errors raised outside DRF views."""
 
 import functools
 import sys
 
-from django.conf import settings
-from django.db import DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework import serializers
-from rest_framework.decorators import api_view
-from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
-from articles.api.serializers import plan_links
-from articles.models import Plan
 from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
-
-
-@extend_schema(
-    summary="API index",
-    description="Links to every collection: the plans, and for each plan its chapters, articles, goals, "
-    "principles, initiatives, terms, source text and data package; the search.",
-    responses=inline_serializer(
-        "ApiIndex",
-        {
-            "version": serializers.CharField(),
-            "plans": serializers.URLField(),
-            "schema": serializers.URLField(),
-            "docs": serializers.URLField(),
-            "plan_collections": serializers.ListField(child=serializers.DictField(child=serializers.CharField())),
-        },
-    ),
-)
-@api_view(["GET", "HEAD"])
-def api_root(request, version):
-    plan_collections = []
-    for slug in Plan.objects.values_list("slug", flat=True):
-        links = {"slug": slug, "plan": reverse("plan-detail", kwargs={"plan": slug}, request=request)}
-        plan_collections.append({**links, **plan_links(slug, request)})
-    return Response({
-        "version": request.version,
-        "plans": reverse("plan-list", request=request),
-        "schema": reverse("schema", request=request),
-        "docs": reverse("docs", request=request),
-        "search": reverse("search", request=request),
-        "plan_collections": plan_collections,
-    })  # fmt: skip
 
 
 class DocsView(SpectacularSwaggerView):
@@ -89,7 +50,7 @@ def server_error(request):
     return problem(500, "Internal server error. It has been logged; please try again later.")
 
 
-def _get_or_head(view):
+def get_or_head(view):
     """Let only GET and HEAD through; anything else is the API's 405 problem."""
 
     @functools.wraps(view)
@@ -101,21 +62,7 @@ def _get_or_head(view):
     return csrf_exempt(wrapped)
 
 
-@_get_or_head
+@get_or_head
 def healthz(request):
     """Liveness: the process answers. Touches neither the database nor the cache; never throttled."""
     return JsonResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
-
-
-@_get_or_head
-def readyz(request):
-    """Readiness: the database answers and at least one plan is loaded. 503 otherwise; never throttled."""
-    try:
-        plans = Plan.objects.count()
-    except DatabaseError as exc:
-        if not is_database_unavailable(exc):
-            raise
-        return database_unavailable()
-    if plans == 0:
-        return problem(503, "No plan is loaded yet.", headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER), "Cache-Control": "no-store"})
-    return JsonResponse({"status": "ok", "database": "ok", "plans": plans}, headers={"Cache-Control": "no-store"})

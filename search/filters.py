@@ -1,12 +1,17 @@
-from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+"""`q` on a plan's collections (articles, goals, initiatives): a filter backend, as DRF's own SearchFilter is.
+
+A view opts in by naming the search entries that stand for its objects: `search_type = "article"` (and
+`search_key = "slug"` when its objects are looked up by slug). The backend is in DEFAULT_FILTER_BACKENDS, so
+the collections, which live in lower layers, never import search.
+"""
+
+from rest_framework.filters import BaseFilterBackend
 
 from search.selectors import search_filter
 from search.text import MAX_QUERY_LENGTH, QUERY_PATTERN
 
 # What the server requires of `q`: the very pattern search.text.parse_query checks, and a length.
 Q_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN}
-
 
 Q_HELP = (
     "Full-text search, as `q` of /api/v1/search/: words ANDed, \"a phrase\", `a OR b`, `-word`; simplified or "
@@ -15,18 +20,20 @@ Q_HELP = (
 )
 
 
-@extend_schema_field(Q_SCHEMA)
-class SearchQueryFilter(filters.CharFilter):
-    """`q` on a plan's collection: keeps the objects that match, ranked (see search.selectors.search_filter)."""
+class SearchFilterBackend(BaseFilterBackend):
+    """Keep only the objects that match `q`, ranked (see search.selectors.search_filter)."""
 
-    def __init__(self, *, search_type, key="number", **kwargs):
-        kwargs.setdefault("help_text", Q_HELP)
-        super().__init__(**kwargs)
-        self.search_type = search_type
-        self.key = key
+    search_param = "q"
 
-    def filter(self, qs, value):
-        # django-filter skips empty values; an empty `q` that was given is a 400 here as on /search/.
-        if self.field_name not in self.parent.data:
-            return qs
-        return search_filter(qs, q=value, type=self.search_type, key=self.key)
+    def filter_queryset(self, request, queryset, view):
+        search_type = getattr(view, "search_type", None)
+        # An empty `q` that was given is a 400 here as on /search/, not ignored.
+        if search_type is None or self.search_param not in request.query_params:
+            return queryset
+        q = request.query_params[self.search_param]
+        return search_filter(queryset, q=q, type=search_type, key=getattr(view, "search_key", "number"))
+
+    def get_schema_operation_parameters(self, view):
+        if getattr(view, "search_type", None) is None:
+            return []
+        return [{"name": self.search_param, "required": False, "in": "query", "description": Q_HELP, "schema": Q_SCHEMA}]

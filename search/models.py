@@ -20,7 +20,8 @@ class SearchEntry(models.Model):
     plan = models.ForeignKey("articles.Plan", on_delete=models.CASCADE, related_name="search_entries")
     type = models.CharField(max_length=10, choices=Type.choices)
     number = models.PositiveSmallIntegerField(null=True, help_text="Articles, chapters, goals and principles.")
-    slug = models.SlugField(max_length=100, null=True, help_text="Initiatives.")
+    # NULL, not "", for the types that have no slug: the API shows them as null.
+    slug = models.SlugField(max_length=100, null=True, help_text="Initiatives.")  # noqa: DJ001
     title = models.TextField()
     body = models.TextField()
     vector = SearchVectorField()

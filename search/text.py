@@ -4,9 +4,9 @@ Why not PostgreSQL's own parsers: they index a run of Chinese characters as one 
 sentence is never found, and no Chinese parser is available. So the index terms are made here and stored as a
 ready `tsvector`:
 
-- every text is normalised toward simplified characters (OpenCC t2s, which maps both traditional forms of
-  碳達峰/碳達峯 or 制造/製造 to one), lower case, one character for one character, so that an offset in the
-  normalised text points at the same character of the original;
+- every text is normalised (plantext.scripts.normalize) toward simplified characters (OpenCC t2s, which maps
+  both traditional forms of 碳達峰/碳達峯 or 制造/製造 to one), lower case, one character for one character, so
+  that an offset in the normalised text points at the same character of the original;
 - each word character (letter, digit, ideograph) is a lexeme at its position, each pair of adjacent word
   characters a bigram lexeme at the position of its first character, and each word of jieba's search mode
   (three characters or more, with the plan's own dictionary) a lexeme at the position of its first character.
@@ -19,15 +19,10 @@ ORed in. Everything the query parser emits is a quoted lexeme of word characters
 """
 
 import html
-import logging
-import threading
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import jieba
-import opencc
+from plantext.scripts import normalize
 
 MAX_QUERY_LENGTH = 200
 # Which queries can be searched: those with a searchable character (an ASCII or full-width letter or digit,
@@ -43,63 +38,12 @@ RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # Terms that count toward the rank (every term counts toward matching).
 MAX_RANKED_TERMS = 8
 
-_t2s = opencc.OpenCC("t2s")
-_t2s_lock = threading.Lock()
-
-
 class QueryError(ValueError):
     """The query cannot be searched; the message says why, for the user."""
 
 
 def is_word_char(char):
     return char.isalnum()
-
-
-@lru_cache(maxsize=4096)
-def _char_form(char):
-    form = unicodedata.normalize("NFKC", char).lower()
-    return form if len(form) == 1 else char.lower() if len(char.lower()) == 1 else char
-
-
-def normalize(text):
-    """The text toward simplified characters and lower case, of exactly the same length as the text."""
-    with _t2s_lock:  # the OpenCC converter is not documented as thread-safe
-        converted = _t2s.convert(text)
-        if len(converted) != len(text):
-            # t2s maps character for character in practice; should a phrase ever change length, fall back to
-            # converting each character alone so offsets stay true.
-            converted = "".join(c if len(c) == 1 else o for o, c in ((o, _t2s.convert(o)) for o in text))
-    return "".join(_char_form(char) for char in converted)
-
-
-# --- segmentation -------------------------------------------------------------------------------------
-
-_tokenizers = {}
-_tokenizers_lock = threading.Lock()
-
-
-def tokenizer(words):
-    """A jieba tokenizer with these (normalised) dictionary words, made once per set of words per process.
-
-    jieba's module-level dictionary is global; each plan dictionary gets its own `jieba.Tokenizer` instead,
-    initialised lazily (about a second) and then kept.
-    """
-    key = frozenset(words)
-    with _tokenizers_lock:
-        found = _tokenizers.get(key)
-        if found is None:
-            jieba.setLogLevel(logging.WARNING)
-            found = jieba.Tokenizer()
-            found.initialize()
-            for word in sorted(key):
-                found.add_word(word, freq=None)
-            _tokenizers[key] = found
-        return found
-
-
-def dictionary_words(dictionary):
-    """A plan's dictionary (as in the text) in the normalised form the index uses."""
-    return sorted({normalize(word) for word in dictionary if word})
 
 
 # --- index terms --------------------------------------------------------------------------------------
@@ -193,7 +137,7 @@ def _chain(norm):
     if not items:
         return None
     expr = _quote(items[0][1])
-    for (prev, _), (offset, lexeme) in zip(items, items[1:]):
+    for (prev, _), (offset, lexeme) in zip(items, items[1:], strict=False):
         distance = offset - prev
         operator = "<->" if distance == 1 else f"<{distance}>"
         expr = f"({expr} {operator} {_quote(lexeme)})"
@@ -286,7 +230,7 @@ def parse_query(q):
                 groups.append(([(part, [])], True))
             pending_or = False
             continue
-        alternatives = list(zip(parts, highlights))
+        alternatives = list(zip(parts, highlights, strict=True))
         if pending_or and groups and not groups[-1][1]:
             # `a OR b c` is (a | b) & c; a word split by punctuation joins the OR with its first piece.
             groups[-1][0].append(alternatives[0])

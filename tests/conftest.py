@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from articles.loader import load_all
+from ingest.pipeline import load_all
 
 PLAN = "tianjin-15th-fyp-proposals"
 

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.builder import BuildError, build_plan, build_plan_folder, dump, read_plan_folder, rebuild_source
+from articles.builder import BuildError, rebuild_source
+from ingest.build import build_plan, build_plan_folder, dump, read_plan_folder
 from tests import smallplan
 from tests.text import FOLDER, RAW, README_ERRATA
 
@@ -60,7 +61,7 @@ def test_a_small_plan_of_the_same_shape_builds(tmp_path):
     assert [c["title"] for c in data["chapters"]] == ["總體要求", "重點任務"]
     assert [(a["number"], a["chapter"], a["title"]) for a in data["articles"]] == [
         (1, 1, "指導思想"), (2, 1, "必須遵循的原則"), (3, 1, "主要目標"), (4, 2, "建設海河實驗室"),
-    ]  # fmt: skip
+    ]
     assert data["chapters"][1]["intro"] == ["推進十項行動,建設海河實驗室。"]
     assert data["articles"][2]["paragraphs"][1] == "——經濟實力明顯增強。地區生產總值穩步增長,碳達峰目標如期實現。"
     assert [p["title"] for p in data["principles"]] == ["堅持人民至上", "堅持系統觀念"]

@@ -16,7 +16,7 @@ RESOURCES = ["chapters", "articles", "paragraphs", "goals", "targets", "principl
 @pytest.fixture(scope="module")
 def package(django_db_setup, django_db_blocker, tmp_path_factory):
     """The zip as downloaded once, unpacked into a folder."""
-    from rest_framework.test import APIClient  # noqa: PLC0415
+    from rest_framework.test import APIClient
 
     with django_db_blocker.unblock():
         response = APIClient().get(f"/api/v1/plans/{PLAN}/datapackage.zip")
@@ -51,7 +51,7 @@ def test_the_descriptor_names_title_licence_sources_version_and_the_source_sha25
 
 
 def test_the_data_package_passes_frictionless_validation(package):
-    from frictionless import validate  # noqa: PLC0415 - heavy, tests only
+    from frictionless import validate  # heavy: imported only by the tests that use it
 
     report = validate(str(package["folder"] / "datapackage.json"))
     assert report.valid, report.flatten(["title", "message"])
@@ -60,7 +60,7 @@ def test_the_data_package_passes_frictionless_validation(package):
 
 
 def test_every_table_loads_in_pandas_with_the_types_its_schema_says(package):
-    import pandas as pd  # noqa: PLC0415 - heavy, tests only
+    import pandas as pd  # heavy: imported only by the tests that use it
 
     descriptor = json.loads((package["folder"] / "datapackage.json").read_text(encoding="utf-8"))
     rows = {}
@@ -83,7 +83,7 @@ def test_every_table_loads_in_pandas_with_the_types_its_schema_says(package):
     assert rows["articles"].loc[12, "title"] == "大力發展先進制造業"
     # Paragraph rows join back to their articles.
     assert rows["paragraphs"].groupby("article").size().to_dict() == dict(
-        zip(rows["articles"]["number"], rows["articles"]["paragraph_count"])
+        zip(rows["articles"]["number"], rows["articles"]["paragraph_count"], strict=True)
     )
     assert rows["mentions"]["count"].sum() == rows["initiatives"]["mention_count"].sum()
 

@@ -21,9 +21,9 @@ HOLDER = """
 import sys, time
 sys.path.insert(0, {base!r})
 from plan_api import embedded_db
-settings = embedded_db.start()
+host, port = embedded_db.ensure_running()
 import psycopg
-with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user="postgres", dbname=settings["NAME"]) as conn:
+with psycopg.connect(host=host, port=port, user="postgres", dbname=embedded_db.DATABASE_NAME) as conn:
     conn.execute("SELECT 1")
 print("ready", flush=True)
 time.sleep(float(sys.argv[1]))
@@ -35,7 +35,7 @@ def start_holder(data_dir, seconds):
     process = subprocess.Popen(
         [sys.executable, "-c", HOLDER.format(base=str(BASE_DIR)), str(seconds)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    )
     assert process.stdout.readline().strip() == "ready", process.stderr.read()
     return process
 

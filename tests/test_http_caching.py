@@ -10,8 +10,8 @@ from django.conf import settings
 from django.test import override_settings
 
 from articles.builder import GENERATED
-from articles.loader import load_plan_data
 from articles.models import Plan
+from ingest.pipeline import ingest_plan
 from tests.conftest import PLAN
 
 ARTICLE = f"/api/v1/plans/{PLAN}/articles/7/"
@@ -123,8 +123,8 @@ def _second_plan(slug, title):
     data = copy.deepcopy(data)
     data["plan"]["slug"] = slug
     data["plan"]["title"] = title
-    data["_source_text"] = (folder / data["plan"]["source"]["filename"]).read_text()
-    return load_plan_data(data, version=uuid.uuid4().hex)
+    source_text = (folder / data["plan"]["source"]["filename"]).read_text()
+    return ingest_plan(data, version=uuid.uuid4().hex, source_text=source_text, license="")
 
 
 def test_loading_a_new_version_of_a_plan_invalidates_exactly_its_responses(
@@ -165,7 +165,7 @@ def redis_cache():
         pytest.skip("no Redis at 127.0.0.1:6379")
     prefix = f"plan-api-test-{uuid.uuid4().hex}"
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0",
-             "KEY_PREFIX": prefix}  # fmt: skip
+             "KEY_PREFIX": prefix}
     with override_settings(CACHES={"default": redis}):
         from django.core.cache import cache
 

@@ -7,10 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from articles.builder import build_plan_folder
-from articles.loader import LoadError, load_all, load_plan_folder
+from articles.loader import LoadError
 from articles.models import Article, Chapter, Erratum, Plan
 from indicators.models import Goal, Initiative, Mention, Principle
+from ingest.build import build_plan_folder
+from ingest.pipeline import load_all, load_plan_folder
 from tests import smallplan
 from tests.text import PLAN
 

@@ -3,12 +3,10 @@
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import PLAN
-
 
 @pytest.fixture(scope="module")
 def schema(django_db_setup, django_db_blocker):
-    from rest_framework.test import APIClient  # noqa: PLC0415
+    from rest_framework.test import APIClient
 
     with django_db_blocker.unblock():
         response = APIClient().get("/api/v1/schema/", {"format": "json"})

@@ -53,6 +53,6 @@ def _in_process(settings):
 @settings(
     max_examples=MAX_EXAMPLES, derandomize=DERANDOMIZE, deadline=None, database=None,
     suppress_health_check=list(HealthCheck),
-)  # fmt: skip
+)
 def test_every_operation_conforms_to_the_schema(case):
     case.call_and_validate(app=application)

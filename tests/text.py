@@ -82,7 +82,7 @@ def mentions_of(name):
 def read_tsv(path):
     rows = [line.split("\t") for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
     header, *body = rows
-    return [dict(zip(header, row)) for row in body]
+    return [dict(zip(header, row, strict=True)) for row in body]
 
 
 INITIATIVES = read_tsv(FOLDER / "initiatives.tsv")

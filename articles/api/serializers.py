@@ -4,9 +4,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from articles.models import Article, Chapter, Erratum, Plan
-from indicators.models import Goal, Principle
 from plan_api.serializers import PlanScopedUrlField, PlanSlugField
-
 
 # Everything published under a plan: its collections, its source text and its data package.
 PLAN_LINKS = {
@@ -60,15 +58,17 @@ class PlanBriefSerializer(serializers.ModelSerializer):
 
 
 class PlanCountsSerializer(serializers.Serializer):
-    chapters = serializers.IntegerField(source="chapter_count")
-    articles = serializers.IntegerField(source="article_count")
-    principles = serializers.IntegerField(source="principle_count")
-    goals = serializers.IntegerField(source="goal_count")
-    initiatives = serializers.IntegerField(source="initiative_count")
+    """How many objects each of the plan's collections holds (counted when the plan was loaded)."""
+
+    chapters = serializers.IntegerField()
+    articles = serializers.IntegerField()
+    principles = serializers.IntegerField()
+    goals = serializers.IntegerField()
+    initiatives = serializers.IntegerField()
 
 
 class PlanSerializer(PlanBriefSerializer):
-    counts = PlanCountsSerializer(source="*")
+    counts = PlanCountsSerializer()
     source = SourceSerializer(source="*")
     links = serializers.SerializerMethodField()
 
@@ -76,7 +76,7 @@ class PlanSerializer(PlanBriefSerializer):
         fields = [
             "url", "slug", "title", "subtitle", "issuer", "adopted_on", "adopted_by", "region", "period",
             "preamble", "closing", "counts", "source", "version", "updated_at", "links",
-        ]  # fmt: skip
+        ]
 
     @extend_schema_field(
         {"type": "object", "properties": {name: {"type": "string", "format": "uri"} for name in PLAN_LINKS}}
@@ -125,43 +125,3 @@ class ChapterDetailSerializer(ChapterSerializer):
 class LinesSerializer(serializers.Serializer):
     start = serializers.IntegerField(source="line_start", help_text="First line of the article in the source file.")
     end = serializers.IntegerField(source="line_end", help_text="Last line of the article in the source file.")
-
-
-class MentionedInitiativeSerializer(serializers.Serializer):
-    url = PlanScopedUrlField("initiative-detail", lookup="slug", source="initiative")
-    slug = serializers.CharField(source="initiative.slug")
-    name = serializers.CharField(source="initiative.name")
-    kind = serializers.CharField(source="initiative.kind")
-    count = serializers.IntegerField(help_text="How many times the article names it.")
-
-
-# The brief forms of principles and goals live here, beside the article that holds them, so that the
-# indicators app can nest articles without the two serializer modules importing each other.
-class PrincipleBriefSerializer(serializers.ModelSerializer):
-    url = PlanScopedUrlField("principle-detail")
-
-    class Meta:
-        model = Principle
-        fields = ["url", "number", "title"]
-
-
-class GoalBriefSerializer(serializers.ModelSerializer):
-    url = PlanScopedUrlField("goal-detail")
-
-    class Meta:
-        model = Goal
-        fields = ["url", "number", "horizon", "title"]
-
-
-class ArticleSerializer(serializers.ModelSerializer):
-    url = PlanScopedUrlField("article-detail")
-    plan = PlanSlugField()
-    chapter = ChapterBriefSerializer()
-    lines = LinesSerializer(source="*")
-    principles = PrincipleBriefSerializer(many=True)
-    goals = GoalBriefSerializer(many=True)
-    initiatives = MentionedInitiativeSerializer(many=True, source="mentions")
-
-    class Meta:
-        model = Article
-        fields = ["url", "plan", "number", "title", "chapter", "paragraphs", "lines", "principles", "goals", "initiatives"]

@@ -6,7 +6,6 @@ from articles.api import views
 router = SimpleRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register(r"plans/(?P<plan>[^/]+)/chapters", views.ChapterViewSet, basename="chapter")
-router.register(r"plans/(?P<plan>[^/]+)/articles", views.ArticleViewSet, basename="article")
 
 urlpatterns = [
     path("plans/<str:plan>/source", views.plan_source, name="plan-source"),

@@ -1,27 +1,63 @@
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from articles.api.serializers import (
-    ArticleSerializer,
     ChapterDetailSerializer,
     ChapterSerializer,
     PlanBriefSerializer,
     PlanSerializer,
+    plan_links,
 )
-from articles.filters import ArticleFilterSet
+from articles.api.viewsets import PLAN_PARAMETER, PlanScopedViewSet, unknown_plan
 from articles.models import Article, Chapter, Plan, PlanSource
-from indicators.models import Goal, Mention, Principle
 from plan_api.export import ExportMixin
 from plan_api.renderers import PlainTextRenderer
-from plan_api.viewsets import PlanScopedViewSet, unknown_plan
 
-PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
 
+@extend_schema(
+    summary="API index",
+    description="Links to every collection: the plans, and for each plan its chapters, articles, goals, "
+    "principles, initiatives, terms, source text and data package; the search.",
+    responses=inline_serializer(
+        "ApiIndex",
+        {
+            "version": serializers.CharField(),
+            "plans": serializers.URLField(),
+            "schema": serializers.URLField(),
+            "docs": serializers.URLField(),
+            "plan_collections": serializers.ListField(child=serializers.DictField(child=serializers.CharField())),
+        },
+    ),
+)
+@api_view(["GET", "HEAD"])
+def api_root(request, version):
+    plan_collections = []
+    for slug in Plan.objects.values_list("slug", flat=True):
+        links = {"slug": slug, "plan": reverse("plan-detail", kwargs={"plan": slug}, request=request)}
+        plan_collections.append({**links, **plan_links(slug, request)})
+    return Response(
+        {
+            "version": request.version,
+            "plans": reverse("plan-list", request=request),
+            "schema": reverse("schema", request=request),
+            "docs": reverse("docs", request=request),
+            "search": reverse("search", request=request),
+            "plan_collections": plan_collections,
+        }
+    )
 
 @extend_schema_view(
     list=extend_schema(summary="List plans"),
@@ -43,7 +79,7 @@ class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.with_counts().prefetch_related("errata")
+            queryset = queryset.prefetch_related("errata")
         return queryset
 
     def get_object(self):
@@ -86,25 +122,3 @@ class ChapterViewSet(PlanScopedViewSet):
 
     def get_serializer_class(self):
         return ChapterDetailSerializer if self.action == "retrieve" else ChapterSerializer
-
-
-@extend_schema_view(
-    list=extend_schema(summary="List a plan's articles", parameters=[PLAN_PARAMETER]),
-    retrieve=extend_schema(summary="An article", parameters=[PLAN_PARAMETER]),
-)
-class ArticleViewSet(PlanScopedViewSet):
-    """The numbered articles of a plan (1–52 in the document), paragraph by paragraph.
-
-    Each article shows its chapter, the principles or goals it holds and the initiatives it names.
-    """
-
-    queryset = Article.objects.select_related("plan", "chapter__plan").prefetch_related(
-        Prefetch("principles", queryset=Principle.objects.select_related("plan")),
-        Prefetch("goals", queryset=Goal.objects.select_related("plan")),
-        Prefetch("mentions", queryset=Mention.objects.select_related("initiative__plan").order_by("initiative__position")),
-    )
-    serializer_class = ArticleSerializer
-    filterset_class = ArticleFilterSet
-    ordering_fields = ["number", "chapter", "title"]
-    ordering = ["number"]
-    noun = "article"

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from articles.api.serializers import ArticleBriefSerializer, ChapterBriefSerializer
+from articles.api.serializers import ArticleBriefSerializer, ChapterBriefSerializer, LinesSerializer
+from articles.models import Article
 from indicators.models import Goal, Initiative, Mention, Principle
 from plan_api.serializers import PlanScopedUrlField, PlanSlugField
 
@@ -47,3 +48,43 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
     def get_mention_count(self, initiative) -> int:
         return sum(mention.count for mention in initiative.mentions.all())
+
+
+class MentionedInitiativeSerializer(serializers.Serializer):
+    url = PlanScopedUrlField("initiative-detail", lookup="slug", source="initiative")
+    slug = serializers.CharField(source="initiative.slug")
+    name = serializers.CharField(source="initiative.name")
+    kind = serializers.CharField(source="initiative.kind")
+    count = serializers.IntegerField(help_text="How many times the article names it.")
+
+
+class PrincipleBriefSerializer(serializers.ModelSerializer):
+    url = PlanScopedUrlField("principle-detail")
+
+    class Meta:
+        model = Principle
+        fields = ["url", "number", "title"]
+
+
+class GoalBriefSerializer(serializers.ModelSerializer):
+    url = PlanScopedUrlField("goal-detail")
+
+    class Meta:
+        model = Goal
+        fields = ["url", "number", "horizon", "title"]
+
+
+# An article's full representation nests the principles, goals and initiatives it holds, so it lives in this
+# layer, above the articles app (which has the brief form, for nesting articles in chapters and elsewhere).
+class ArticleSerializer(serializers.ModelSerializer):
+    url = PlanScopedUrlField("article-detail")
+    plan = PlanSlugField()
+    chapter = ChapterBriefSerializer()
+    lines = LinesSerializer(source="*")
+    principles = PrincipleBriefSerializer(many=True)
+    goals = GoalBriefSerializer(many=True)
+    initiatives = MentionedInitiativeSerializer(many=True, source="mentions")
+
+    class Meta:
+        model = Article
+        fields = ["url", "plan", "number", "title", "chapter", "paragraphs", "lines", "principles", "goals", "initiatives"]

@@ -1,12 +1,36 @@
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from indicators.api.serializers import GoalSerializer, InitiativeSerializer, PrincipleSerializer
-from indicators.filters import GoalFilterSet, InitiativeFilterSet
+from articles.api.viewsets import PLAN_PARAMETER, PlanScopedViewSet
+from articles.models import Article
+from indicators.api.serializers import ArticleSerializer, GoalSerializer, InitiativeSerializer, PrincipleSerializer
+from indicators.filters import ArticleFilterSet, GoalFilterSet, InitiativeFilterSet
 from indicators.models import Goal, Initiative, Mention, Principle
-from plan_api.viewsets import PlanScopedViewSet
 
-PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
+
+@extend_schema_view(
+    list=extend_schema(summary="List a plan's articles", parameters=[PLAN_PARAMETER]),
+    retrieve=extend_schema(summary="An article", parameters=[PLAN_PARAMETER]),
+)
+class ArticleViewSet(PlanScopedViewSet):
+    """The numbered articles of a plan (1–52 in the document), paragraph by paragraph.
+
+    Each article shows its chapter, the principles or goals it holds and the initiatives it names.
+    """
+
+    # In this layer, not in the articles app, because an article shows the principles, goals and initiatives
+    # it holds.
+    queryset = Article.objects.select_related("plan", "chapter__plan").prefetch_related(
+        Prefetch("principles", queryset=Principle.objects.select_related("plan")),
+        Prefetch("goals", queryset=Goal.objects.select_related("plan")),
+        Prefetch("mentions", queryset=Mention.objects.select_related("initiative__plan").order_by("initiative__position")),
+    )
+    serializer_class = ArticleSerializer
+    filterset_class = ArticleFilterSet
+    ordering_fields = ["number", "chapter", "title"]
+    ordering = ["number"]
+    noun = "article"
+    search_type = "article"
 
 
 @extend_schema_view(
@@ -39,6 +63,7 @@ class GoalViewSet(PlanScopedViewSet):
     ordering_fields = ["number", "horizon"]
     ordering = ["number"]
     noun = "goal"
+    search_type = "goal"
 
 
 @extend_schema_view(
@@ -61,3 +86,5 @@ class InitiativeViewSet(PlanScopedViewSet):
     ordering_fields = ["position", "slug", "name", "kind"]
     ordering = ["position"]
     noun = "initiative"
+    search_type = "initiative"
+    search_key = "slug"

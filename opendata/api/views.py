@@ -6,19 +6,18 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
+from articles.api.viewsets import PLAN_PARAMETER, plan_or_404
 from articles.models import Plan
 from opendata.api.serializers import TermDetailSerializer, TermListSerializer
 from opendata.datapackage import build_datapackage
 from opendata.selectors import term_get, term_list, term_places
 from plan_api.export import UrlRequest
 from plan_api.pagination import positive_int_param
-from plan_api.viewsets import plan_or_404
 from plan_api.renderers import ScriptJSONRenderer
 from plan_api.scripts import DEFAULT_SCRIPT, script_of_request
 
 TOP_DEFAULT, TOP_MAX = 50, 1000
 MIN_LENGTH_DEFAULT = 2
-PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
 TERMS_DESCRIPTION = (
     "Words are segmented by jieba with the plan's user dictionary (its initiative names and key terms) on the "
     "simplified text, so counts are the same in every script; stop words, punctuation and numbers are left out. "

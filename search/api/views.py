@@ -2,9 +2,9 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
+from articles.api.viewsets import unknown_plan
 from articles.models import Plan
 from plan_api.export import ExportMixin
-from plan_api.viewsets import unknown_plan
 from search.api.serializers import SearchResultSerializer
 from search.filters import Q_SCHEMA
 from search.models import SearchEntry
@@ -77,7 +77,7 @@ def _list_of(item):
         ),
     ],
     responses={200: SearchResultSerializer(many=True), (400, "application/problem+json"): ERRORS},
-)  # fmt: skip
+)
 class SearchView(ExportMixin, generics.ListAPIView):
     """Full-text search across plans, best first: articles, chapters, goals, principles and initiatives.
 

@@ -189,7 +189,7 @@ def test_article_pages_of_five_and_fifty_cost_the_same_queries(api):
 
 def test_page_links_keep_a_query_sent_as_raw_utf8(api):
     # curl '…?q=发展' sends the characters unescaped; the links must search for the same words.
-    response = api.generic("GET", "/api/v1/plans/tianjin-15th-fyp-proposals/articles/", QUERY_STRING="q=发展&page_size=5".encode("utf-8").decode("latin-1"))
+    response = api.generic("GET", "/api/v1/plans/tianjin-15th-fyp-proposals/articles/", QUERY_STRING="q=发展&page_size=5".encode().decode("latin-1"))
     assert response.status_code == 200
     following = api.get(response.json()["next"])
     assert following.status_code == 200

@@ -148,7 +148,7 @@ def test_an_unsupported_media_type_is_refused_not_crashed(api, accept):
     "path",
     ["/api/v1/", f"/api/v1/plans/{PLAN}/source", f"/api/v1/plans/{PLAN}/terms/", f"/api/v1/plans/{PLAN}/terms/京津冀/",
      f"/api/v1/plans/{PLAN}/datapackage.zip"],
-)  # fmt: skip
+)
 def test_head_is_answered_wherever_get_is(api, path):
     get, head = api.get(path), api.head(path)
     assert (get.status_code, head.status_code) == (200, 200)

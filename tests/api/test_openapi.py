@@ -46,7 +46,7 @@ FOUNDATION_PATHS = {
     *(f"/api/v1/plans/{{plan}}/{name}/" for name in ("chapters", "articles", "goals", "principles", "initiatives")),
     *(f"/api/v1/plans/{{plan}}/{name}/{{number}}/" for name in ("chapters", "articles", "goals", "principles")),
     "/api/v1/plans/{plan}/initiatives/{slug}/",
-}  # fmt: skip
+}
 
 
 # Real values for required query parameters (the search's `q`).

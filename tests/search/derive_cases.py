@@ -61,8 +61,8 @@ ERRATA = [
 ]
 
 # Continuation lines (unnumbered paragraphs) and the article they belong to.
-EXPECTED_CONTINUATIONS = {8: 3, **{n: 5 for n in range(12, 18)},
-                          **{n: 6 for n in range(19, 27)}, 90: 49}
+EXPECTED_CONTINUATIONS = {8: 3, **dict.fromkeys(range(12, 18), 5),
+                          **dict.fromkeys(range(19, 27), 6), 90: 49}
 
 KINDS = {"word", "subword", "single-char", "initiative", "multiword",
          "phrase", "or", "exclude", "no-match"}
@@ -95,10 +95,10 @@ class Document:
         self.raw = raw
         lines = raw.split("\n")
         if len(lines) != 94:
-            raise ValueError("expected 94 lines, got %d" % len(lines))
+            raise ValueError(f"expected 94 lines, got {len(lines)}")
         for lineno, bad, good in ERRATA:
             if raw.count(bad) != 1 or lines[lineno - 1].count(bad) != 1:
-                raise ValueError("erratum not found exactly once on line %d: %s" % (lineno, bad))
+                raise ValueError(f"erratum not found exactly once on line {lineno}: {bad}")
             if apply_errata:
                 lines[lineno - 1] = lines[lineno - 1].replace(bad, good)
         self.lines = lines
@@ -118,7 +118,7 @@ class Document:
             elif m_art:
                 n = int(m_art.group(1))
                 if n != len(self.articles) + 1:
-                    raise ValueError("article %d out of order on line %d" % (n, lineno))
+                    raise ValueError(f"article {n} out of order on line {lineno}")
                 current = Article(n, lineno)
                 current.paragraphs.append(m_art.group(2))
                 self.articles[n] = current
@@ -128,15 +128,14 @@ class Document:
                 continuations[lineno] = current.number
             # else: a chapter's lead paragraph, not part of any article
         if chapters != 12 or len(self.articles) != 52:
-            raise ValueError("expected 12 chapters and 52 articles, got %d and %d"
-                             % (chapters, len(self.articles)))
+            raise ValueError(f"expected 12 chapters and 52 articles, got {chapters} and {len(self.articles)}")
         if continuations != EXPECTED_CONTINUATIONS:
-            raise ValueError("continuation lines differ from the README: %r" % continuations)
+            raise ValueError(f"continuation lines differ from the README: {continuations!r}")
         # Normalised per paragraph, joined by newlines: no match spans paragraphs.
         self.norm_body = {n: "\n".join(norm(p) for p in a.paragraphs)
                           for n, a in self.articles.items()}
         self.norm_title = {n: norm(a.title) for n, a in self.articles.items()}
-        self.norm_text = "\n".join(norm(l) for l in lines)
+        self.norm_text = "\n".join(norm(line_) for line_ in lines)
 
 
 # ---------------------------------------------------------------- queries
@@ -151,7 +150,7 @@ def parse_query(q):
     for tok in tokens:
         if tok == "OR":
             if not groups:
-                raise ValueError("OR at the start of %r" % q)
+                raise ValueError(f"OR at the start of {q!r}")
             pending_or = True
             continue
         neg = tok.startswith("-") and len(tok) > 1
@@ -169,7 +168,7 @@ def parse_query(q):
         else:
             groups.append([term])
     if pending_or:
-        raise ValueError("OR at the end of %r" % q)
+        raise ValueError(f"OR at the end of {q!r}")
     return groups, negatives
 
 
@@ -239,14 +238,14 @@ def check(doc, cases):
     seen = set()
 
     def err(case, msg):
-        errors.append("%s: %s" % (case.get("id", "?"), msg))
+        errors.append("{}: {}".format(case.get("id", "?"), msg))
 
     if not isinstance(cases, list):
         return ["cases.json is not a JSON list"]
     for case in cases:
         keys = {"id", "q", "script", "kind", "found", "top3", "absent"}
         if set(case) != keys:
-            err(case, "keys %r != %r" % (sorted(case), sorted(keys)))
+            err(case, f"keys {sorted(case)!r} != {sorted(keys)!r}")
             continue
         cid, q, kind = case["id"], case["q"], case["kind"]
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", cid):
@@ -257,17 +256,16 @@ def check(doc, cases):
         if not 0 < len(q) < 200:
             err(case, "q must be 1..199 characters")
         if kind not in KINDS:
-            err(case, "unknown kind %r" % kind)
+            err(case, f"unknown kind {kind!r}")
         if case["script"] not in SCRIPTS:
-            err(case, "unknown script %r" % case["script"])
+            err(case, "unknown script {!r}".format(case["script"]))
         elif case["script"] not in script_of(q):
-            err(case, "script %r but the query's characters say %s"
-                % (case["script"], "/".join(sorted(script_of(q)))))
+            err(case, "script {!r} but the query's characters say {}".format(case["script"], "/".join(sorted(script_of(q)))))
         for field in ("found", "top3", "absent"):
             v = case[field]
             if not (isinstance(v, list) and all(isinstance(x, int) and 1 <= x <= 52 for x in v)
                     and v == sorted(set(v))):
-                err(case, "%s must be a sorted list of distinct article numbers" % field)
+                err(case, f"{field} must be a sorted list of distinct article numbers")
         try:
             groups, negatives = parse_query(q)
             hits, excluded = match(doc, q)
@@ -276,13 +274,13 @@ def check(doc, cases):
             continue
         expected = sorted(hits)
         if case["found"] != expected:
-            err(case, "found %r != computed %r" % (case["found"], expected))
+            err(case, "found {!r} != computed {!r}".format(case["found"], expected))
         if set(case["absent"]) & hits:
-            err(case, "absent %r intersects computed results" % sorted(set(case["absent"]) & hits))
+            err(case, "absent {!r} intersects computed results".format(sorted(set(case["absent"]) & hits)))
         if len(case["top3"]) > 2:
             err(case, "top3 has more than 2 entries")
         if not set(case["top3"]) <= hits:
-            err(case, "top3 %r not all in computed results" % case["top3"])
+            err(case, "top3 {!r} not all in computed results".format(case["top3"]))
         terms = [t for g in groups for t in g]
         for a in case["top3"]:
             if kind == "or" or any(len(g) > 1 for g in groups):
@@ -291,7 +289,7 @@ def check(doc, cases):
             # one term: the rule for it; several AND-ed terms: the rule for
             # at least one of them (the article contains all, being found)
             if not any(top3_ok(doc, t, a, hits) for t in terms):
-                err(case, "article %d fails the top-3 rule" % a)
+                err(case, f"article {a} fails the top-3 rule")
         if case["top3"] and len(hits) <= 3:
             err(case, "top3 given where found has <= 3 articles (it is implied)")
         if "erratum" in cid and match(uncorrected, q)[0] == hits:
@@ -302,7 +300,7 @@ def check(doc, cases):
                 err(case, "no-match case has results")
             for t in terms:
                 if norm(t) in doc.norm_text or t in doc.raw or T2S.convert(t) in doc.raw:
-                    err(case, "term %r occurs in the document" % t)
+                    err(case, f"term {t!r} occurs in the document")
         elif not hits:
             # Allowed only where the emptiness is itself the point: a phrase
             # whose words all occur in the `absent` articles but never
@@ -312,19 +310,18 @@ def check(doc, cases):
                             and all(split_match(doc, terms[0], a) for a in case["absent"]))
             outside = all(norm(t) in doc.norm_text for t in terms)
             if not (phrase_split or outside):
-                err(case, "kind %s but nothing matches" % kind)
+                err(case, f"kind {kind} but nothing matches")
         if kind == "exclude":
             if not negatives or not excluded:
                 err(case, "exclude case whose -term drops nothing")
             if sorted(excluded) != case["absent"]:
-                err(case, "absent %r != articles dropped by -term %r"
-                    % (case["absent"], sorted(excluded)))
+                err(case, "absent {!r} != articles dropped by -term {!r}".format(case["absent"], sorted(excluded)))
         elif negatives:
-            err(case, "-term in a %s case" % kind)
+            err(case, f"-term in a {kind} case")
         else:
             for a in case["absent"]:
                 if not any(split_match(doc, t, a) for t in terms):
-                    err(case, "absent article %d is not a near miss of any term" % a)
+                    err(case, f"absent article {a} is not a near miss of any term")
         if kind == "or" and not any(len(g) > 1 for g in groups):
             err(case, "or case without OR")
         if kind == "multiword" and (len(groups) < 2 or any(len(g) > 1 for g in groups)):
@@ -334,7 +331,7 @@ def check(doc, cases):
         if kind == "single-char" and not (len(terms) == 1 and len(terms[0]) == 1):
             err(case, "single-char case is not one character")
         if kind in ("word", "subword", "initiative") and len(terms) != 1:
-            err(case, "%s case must be one term" % kind)
+            err(case, f"{kind} case must be one term")
         if kind == "subword":
             t = norm(terms[0]) if terms else ""
             if not any(len(w) > len(t) and t in w for w in doc.norm_body.values()):
@@ -346,20 +343,20 @@ def explain(doc, q):
     hits, excluded = match(doc, q)
     groups, negatives = parse_query(q)
     terms = [t for g in groups for t in g] + negatives
-    print("query %r -> t2s %r" % (q, [norm(t) for t in terms]))
-    print("found %s" % sorted(hits))
+    print(f"query {q!r} -> t2s {[norm(t) for t in terms]!r}")
+    print(f"found {sorted(hits)}")
     if excluded:
-        print("excluded %s" % sorted(excluded))
+        print(f"excluded {sorted(excluded)}")
     for n in sorted(hits | excluded):
         cells = []
         for t in terms:
             nt = norm(t)
-            cells.append("%s=%d%s" % (nt, doc.norm_body[n].count(nt),
-                                      "T" if nt in doc.norm_title[n] else ""))
-        print("  %2d %s  %s" % (n, " ".join(cells), doc.articles[n].title[:30]))
+            title_mark = "T" if nt in doc.norm_title[n] else ""
+            cells.append(f"{nt}={doc.norm_body[n].count(nt)}{title_mark}")
+        print(f"  {n:2d} {' '.join(cells)}  {doc.articles[n].title[:30]}")
     for t in (t for g in groups for t in g):
         ok = [a for a in sorted(hits) if top3_ok(doc, t, a, hits)]
-        print("top3 rule for %r: %s" % (t, ok))
+        print(f"top3 rule for {t!r}: {ok}")
     print("anywhere in document: %s" % {t: norm(t) in doc.norm_text for t in terms})
 
 
@@ -378,7 +375,7 @@ def main(argv=None):
     errors = check(doc, cases)
     for e in errors:
         print(e)
-    print("%d cases, %d mismatches" % (len(cases), len(errors)))
+    print(f"{len(cases)} cases, {len(errors)} mismatches")
     return 1 if errors else 0
 
 

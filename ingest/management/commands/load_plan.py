@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.loader import LoadError, load_all
+from articles.loader import LoadError
+from ingest.pipeline import load_all
 
 
 class Command(BaseCommand):

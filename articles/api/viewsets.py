@@ -1,9 +1,14 @@
+"""What every collection under /plans/{plan}/ shares: finding the plan, and a 404 that names what is missing."""
+
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
 from articles.models import Plan
 from plan_api.export import ExportMixin
+
+PLAN_PARAMETER = OpenApiParameter("plan", str, OpenApiParameter.PATH, description="The plan's slug.")
 
 
 def unknown_plan(slug):

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.builder import BuildError, build_plan_folder, plan_folders
+from articles.builder import BuildError, plan_folders
+from ingest.build import build_plan_folder
 
 
 class Command(BaseCommand):
