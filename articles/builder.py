@@ -245,7 +245,9 @@ def _parse_document(lines, metadata):
     date = DATE_RE.match(match.group(1))
     if not date:
         raise BuildError(f"{source} line 2: the subtitle does not start with a date like 二〇二五年十一月十八日")
-    adopted_on = f"{chinese_year(date.group(1)):04d}-{chinese_to_int(date.group(2)):02d}-{chinese_to_int(date.group(3)):02d}"
+    adopted_on = (
+        f"{chinese_year(date.group(1)):04d}-{chinese_to_int(date.group(2)):02d}-{chinese_to_int(date.group(3)):02d}"
+    )
     adopted_by = match.group(1)[date.end() :].removesuffix("通過").removesuffix("通过")
 
     preamble, chapters, articles = [], [], []
@@ -264,19 +266,23 @@ def _parse_document(lines, metadata):
             try:
                 number = chinese_to_int(chapter_match.group(1))
             except ValueError:
-                raise BuildError(f"{source} line {line.number}: {chapter_match.group(1)!r} is not a chapter numeral") from None
+                raise BuildError(
+                    f"{source} line {line.number}: {chapter_match.group(1)!r} is not a chapter numeral"
+                ) from None
             if number != expected:
                 raise BuildError(
                     f"{source} line {line.number}: expected chapter {int_to_chinese(expected)} ({expected}), "
                     f"found chapter {chapter_match.group(1)} ({number})"
                 )
-            chapters.append({
-                "number": number,
-                "numeral": chapter_match.group(1),
-                "title": chapter_match.group(2),
-                "line": line.number,
-                "intro": [],
-            })
+            chapters.append(
+                {
+                    "number": number,
+                    "numeral": chapter_match.group(1),
+                    "title": chapter_match.group(2),
+                    "line": line.number,
+                    "intro": [],
+                }
+            )
         elif article_match:
             expected = len(articles) + 1
             number = int(article_match.group(1))
@@ -286,13 +292,15 @@ def _parse_document(lines, metadata):
                 raise BuildError(f"{source} line {line.number}: expected article {expected}, found article {number}")
             first = article_match.group(2)
             article_title, _ = split_title(first, f"{source} line {line.number} (article {number})")
-            articles.append({
-                "number": number,
-                "chapter": chapters[-1]["number"],
-                "title": article_title,
-                "paragraphs": [first],
-                "lines": [line.number, line.number],
-            })
+            articles.append(
+                {
+                    "number": number,
+                    "chapter": chapters[-1]["number"],
+                    "title": article_title,
+                    "paragraphs": [first],
+                    "lines": [line.number, line.number],
+                }
+            )
         elif not chapters:
             preamble.append(line.text)
         elif articles and articles[-1]["chapter"] == chapters[-1]["number"]:

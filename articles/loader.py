@@ -74,7 +74,9 @@ def _insert_rows(plan, data):
     chapters = {
         c.number: c
         for c in Chapter.objects.bulk_create(
-            Chapter(plan=plan, number=c["number"], numeral=c["numeral"], title=c["title"], intro=c["intro"], line=c["line"])
+            Chapter(
+                plan=plan, number=c["number"], numeral=c["numeral"], title=c["title"], intro=c["intro"], line=c["line"]
+            )
             for c in data["chapters"]
         )
     }

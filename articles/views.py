@@ -19,5 +19,9 @@ def readyz(request):
             raise
         return database_unavailable()
     if plans == 0:
-        return problem(503, "No plan is loaded yet.", headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER), "Cache-Control": "no-store"})
+        return problem(
+            503,
+            "No plan is loaded yet.",
+            headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER), "Cache-Control": "no-store"},
+        )
     return JsonResponse({"status": "ok", "database": "ok", "plans": plans}, headers={"Cache-Control": "no-store"})

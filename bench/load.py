@@ -80,8 +80,12 @@ class Server:
         self.log.parent.mkdir(exist_ok=True)
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                ["make", "--no-print-directory", "prod"], cwd=BASE_DIR, env=env, start_new_session=True,
-                stdout=log, stderr=subprocess.STDOUT,
+                ["make", "--no-print-directory", "prod"],
+                cwd=BASE_DIR,
+                env=env,
+                start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
 
     def gunicorn_master(self):
@@ -157,7 +161,9 @@ def report(name, latencies, errors, elapsed):
     p99 = latencies[min(count - 1, int(count * 0.99))] * 1000 if count else float("nan")
     error_count = sum(errors.values())
     detail = f" {errors}" if errors else ""
-    print(f"{name:<9} {count:>8} requests {rate:>9.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {error_count}{detail}")
+    print(
+        f"{name:<9} {count:>8} requests {rate:>9.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  errors {error_count}{detail}"
+    )
     return rate
 
 
@@ -195,8 +201,10 @@ def main():
 
     host, port = "127.0.0.1", free_port()
     base = f"http://{host}:{port}"
-    print(f"plan-api load test: make prod on {base}, {args.workers} workers, {args.clients} clients, "
-          f"{os.cpu_count()} cores")
+    print(
+        f"plan-api load test: make prod on {base}, {args.workers} workers, {args.clients} clients, "
+        f"{os.cpu_count()} cores"
+    )
     server = Server(port, args.workers)
     try:
         wait_until(f"{base}/readyz")

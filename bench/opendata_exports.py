@@ -75,7 +75,7 @@ def main():
     print(f"{'request':58} {'median ms':>9} {'bytes':>8} {'peak KiB':>8}")
     for url in urls:
         seconds, size, peak = measure(client, url)
-        print(f"{url[len(base):] or '/':58} {seconds * 1000:9.1f} {size:8d} {peak / 1024:8.0f}")
+        print(f"{url[len(base) :] or '/':58} {seconds * 1000:9.1f} {size:8d} {peak / 1024:8.0f}")
 
     data = json.loads((settings.PLAN_FIXTURES_DIR / plan.slug / GENERATED).read_text(encoding="utf-8"))
     start = time.perf_counter()

@@ -113,7 +113,9 @@ def main():
         stats = evaluate(engine)
         for script in scripts:
             s = stats[script]
-            print(f"{name:10} {script:6} {pct(s['recall']):>13} {pct(s['exact']):>13} {pct(s['top3']):>13} {pct(s['nomatch']):>13}")
+            print(
+                f"{name:10} {script:6} {pct(s['recall']):>13} {pct(s['exact']):>13} {pct(s['top3']):>13} {pct(s['nomatch']):>13}"
+            )
         print()
     return 0
 

@@ -127,7 +127,9 @@ def main():
     with connection.cursor() as cursor:  # sizes without dead rows from an earlier run
         cursor.execute("VACUUM FULL ANALYZE search_searchentry")
     print(f"{len(QUERIES)} queries x {args.repeat}; latency in ms of GET /api/v1/search/?q=… (page_size 20)\n")
-    print(f"{'plans':>6} {'entries':>8} {'table MB':>9} {'GIN MB':>7}  {'plan= p50':>9} {'p95':>7}  {'all p50':>8} {'p95':>7}  {'add s':>6}")
+    print(
+        f"{'plans':>6} {'entries':>8} {'table MB':>9} {'GIN MB':>7}  {'plan= p50':>9} {'p95':>7}  {'all p50':>8} {'p95':>7}  {'add s':>6}"
+    )
     try:
         with transaction.atomic():
             copies = 0

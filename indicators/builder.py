@@ -17,7 +17,16 @@ from plantext.passages import plan_passages
 YEAR_RE = re.compile(r"([〇零一二三四五六七八九]{4})年")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INITIATIVE_KINDS = (
-    "action", "project", "programme", "strategy", "platform", "zone", "fund", "brand", "event", "slogan",
+    "action",
+    "project",
+    "programme",
+    "strategy",
+    "platform",
+    "zone",
+    "fund",
+    "brand",
+    "event",
+    "slogan",
 )
 GOAL_MARK = "——"
 
@@ -98,14 +107,16 @@ def _principles_and_goals(doc, metadata):
             for number, (line, paragraph) in enumerate(items, start=1):
                 text = paragraph[len(GOAL_MARK) :]
                 title, rest = split_title(text, f"{source} line {line} (article {article['number']}, goal {number})")
-                goals.append({
-                    "number": number,
-                    "article": article["number"],
-                    "horizon": metadata["period"][1],
-                    "title": title,
-                    "text": text,
-                    "targets": split_statements(rest),
-                })
+                goals.append(
+                    {
+                        "number": number,
+                        "article": article["number"],
+                        "horizon": metadata["period"][1],
+                        "title": title,
+                        "text": text,
+                        "targets": split_statements(rest),
+                    }
+                )
             last = items[-1][0] - first_line
             for index, paragraph in enumerate(article["paragraphs"][last + 1 :], start=last + 1):
                 where = f"{source} line {first_line + index} (article {article['number']})"

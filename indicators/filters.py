@@ -9,8 +9,12 @@ from plan_api.filters import SmallIntegerFilter
 
 class ArticleFilterSet(filters.FilterSet):
     chapter = SmallIntegerFilter(field_name="chapter__number", help_text="Only articles of this chapter (1–12).")
-    number_min = SmallIntegerFilter(field_name="number", lookup_expr="gte", help_text="Only articles numbered at least this.")
-    number_max = SmallIntegerFilter(field_name="number", lookup_expr="lte", help_text="Only articles numbered at most this.")
+    number_min = SmallIntegerFilter(
+        field_name="number", lookup_expr="gte", help_text="Only articles numbered at least this."
+    )
+    number_max = SmallIntegerFilter(
+        field_name="number", lookup_expr="lte", help_text="Only articles numbered at most this."
+    )
     initiative = extend_schema_field(
         {"type": "string", "maxLength": 100, "description": "Only articles that mention this initiative (its slug)."}
     )(filters.CharFilter(method="filter_initiative", max_length=100))
@@ -32,9 +36,13 @@ class GoalFilterSet(filters.FilterSet):
 
 
 class InitiativeFilterSet(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=Initiative.Kind.choices, help_text="Only initiatives of this kind (repeat for several).")
+    kind = filters.MultipleChoiceFilter(
+        choices=Initiative.Kind.choices, help_text="Only initiatives of this kind (repeat for several)."
+    )
     article = SmallIntegerFilter(method="filter_article", help_text="Only initiatives named in this article.")
-    chapter = SmallIntegerFilter(method="filter_chapter", help_text="Only initiatives named in this chapter (its intro or any of its articles).")
+    chapter = SmallIntegerFilter(
+        method="filter_chapter", help_text="Only initiatives named in this chapter (its intro or any of its articles)."
+    )
 
     class Meta:
         model = Initiative

@@ -38,9 +38,7 @@ def read_plan_folder(folder):
 def build_plan(*, metadata, source, errata, initiatives, terms):
     """Turn one plan's inputs into the plain data that the loader takes to the database."""
     document, corrected_text = build_document(metadata=metadata, source=source, errata=errata)
-    indicators = build_indicators(
-        document, metadata=metadata, initiatives=initiatives, corrected_text=corrected_text
-    )
+    indicators = build_indicators(document, metadata=metadata, initiatives=initiatives, corrected_text=corrected_text)
     dictionary = check_terms(terms, corrected_text)
     return {
         **document,

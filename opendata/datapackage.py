@@ -123,18 +123,28 @@ def _errata(plan):
 PLACES = tuple(Place.values)
 TABLES = (
     Table(
-        "chapters", "Chapters (一、… ), numbered as in the document",
+        "chapters",
+        "Chapters (一、… ), numbered as in the document",
         (
             Column("number", "integer", "The chapter's number, 1 for 一."),
             Column("numeral", "string", "The chapter's numeral as printed (一, 二, … 十二)."),
             Column("title", "string", "The chapter's heading.", text=True),
-            Column("intro", "string", "The paragraphs before its first article, joined by newlines.", required=False, text=True),
+            Column(
+                "intro",
+                "string",
+                "The paragraphs before its first article, joined by newlines.",
+                required=False,
+                text=True,
+            ),
             Column("line", "integer", "Line of the heading in the source file."),
         ),
-        ("number",), (), _chapters,
+        ("number",),
+        (),
+        _chapters,
     ),
     Table(
-        "articles", "Articles, numbered 1, 2, 3 … across the whole document",
+        "articles",
+        "Articles, numbered 1, 2, 3 … across the whole document",
         (
             Column("number", "integer", "The article's number."),
             Column("chapter", "integer", "The number of its chapter."),
@@ -144,19 +154,25 @@ TABLES = (
             Column("line_start", "integer", "First line in the source file."),
             Column("line_end", "integer", "Last line in the source file."),
         ),
-        ("number",), ((("chapter",), "chapters", ("number",)),), _articles,
+        ("number",),
+        ((("chapter",), "chapters", ("number",)),),
+        _articles,
     ),
     Table(
-        "paragraphs", "Each article's paragraphs, one row each",
+        "paragraphs",
+        "Each article's paragraphs, one row each",
         (
             Column("article", "integer", "The article's number."),
             Column("number", "integer", "The paragraph's position in the article, from 1."),
             Column("text", "string", "The paragraph.", text=True),
         ),
-        ("article", "number"), ((("article",), "articles", ("number",)),), _paragraphs,
+        ("article", "number"),
+        ((("article",), "articles", ("number",)),),
+        _paragraphs,
     ),
     Table(
-        "goals", "The main goals and the long-range vision",
+        "goals",
+        "The main goals and the long-range vision",
         (
             Column("number", "integer", "The goal's number, in the order of the text."),
             Column("article", "integer", "The article that states it."),
@@ -165,29 +181,38 @@ TABLES = (
             Column("text", "string", "Its full text.", text=True),
             Column("target_count", "integer", "How many statements it has (see targets)."),
         ),
-        ("number",), ((("article",), "articles", ("number",)),), _goals,
+        ("number",),
+        ((("article",), "articles", ("number",)),),
+        _goals,
     ),
     Table(
-        "targets", "Each goal's statements, one row each",
+        "targets",
+        "Each goal's statements, one row each",
         (
             Column("goal", "integer", "The goal's number."),
             Column("number", "integer", "The statement's position in the goal, from 1."),
             Column("text", "string", "The statement.", text=True),
         ),
-        ("goal", "number"), ((("goal",), "goals", ("number",)),), _targets,
+        ("goal", "number"),
+        ((("goal",), "goals", ("number",)),),
+        _targets,
     ),
     Table(
-        "principles", "The principles that must be followed",
+        "principles",
+        "The principles that must be followed",
         (
             Column("number", "integer", "The principle's number, in the order of the text."),
             Column("article", "integer", "The article that states it."),
             Column("title", "string", "Its lead sentence.", text=True),
             Column("text", "string", "Its full text.", text=True),
         ),
-        ("number",), ((("article",), "articles", ("number",)),), _principles,
+        ("number",),
+        ((("article",), "articles", ("number",)),),
+        _principles,
     ),
     Table(
-        "initiatives", "Named actions, projects, programmes, strategies, platforms, zones, funds, brands, events, slogans",
+        "initiatives",
+        "Named actions, projects, programmes, strategies, platforms, zones, funds, brands, events, slogans",
         (
             Column("slug", "string", "Stable identifier: the toneless pinyin of the name."),
             Column("name", "string", "The name as in the text.", text=True),
@@ -195,10 +220,13 @@ TABLES = (
             Column("position", "integer", "Order of first occurrence in the text, from 1."),
             Column("mention_count", "integer", "How many times the text names it (sum of its mentions)."),
         ),
-        ("slug",), (), _initiatives,
+        ("slug",),
+        (),
+        _initiatives,
     ),
     Table(
-        "mentions", "Where each initiative is named, with a count per place",
+        "mentions",
+        "Where each initiative is named, with a count per place",
         (
             Column("initiative", "string", "The initiative's slug."),
             Column("place", "string", "Where: preamble, a chapter's intro, an article, or the closing.", enum=PLACES),
@@ -215,7 +243,8 @@ TABLES = (
         _mentions,
     ),
     Table(
-        "errata", "Corrupted spans of the source as received, and their corrections",
+        "errata",
+        "Corrupted spans of the source as received, and their corrections",
         (
             Column("number", "integer", "The erratum's number."),
             Column("line", "integer", "Line in the source file."),
@@ -224,7 +253,9 @@ TABLES = (
             Column("as_received", "string", "The span exactly as received (never converted)."),
             Column("correction", "string", "What the span should read.", text=True),
         ),
-        ("number",), ((("article",), "articles", ("number",)),), _errata,
+        ("number",),
+        ((("article",), "articles", ("number",)),),
+        _errata,
     ),
 )
 
@@ -238,7 +269,9 @@ def table_csv(table, plan, script):
     writer = csv.writer(buffer, dialect="excel")
     writer.writerow([column.name for column in table.columns])
     for row in table.rows(plan):
-        writer.writerow(["" if v is None else (convert(v) if is_text else v) for v, is_text in zip(row, texts, strict=True)])
+        writer.writerow(
+            ["" if v is None else (convert(v) if is_text else v) for v, is_text in zip(row, texts, strict=True)]
+        )
     return buffer.getvalue().encode("utf-8")
 
 

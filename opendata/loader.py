@@ -28,4 +28,3 @@ def save_open_data(plan, data, *, license):
         ),
         batch_size=2000,
     )
-

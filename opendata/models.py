@@ -40,8 +40,12 @@ class TermOccurrence(models.Model):
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="occurrences")
     place = models.CharField(max_length=10, choices=Place.choices)
     # An article's occurrences also name its chapter, so that a chapter's count is one filter.
-    chapter = models.ForeignKey("articles.Chapter", on_delete=models.CASCADE, null=True, related_name="term_occurrences")
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, null=True, related_name="term_occurrences")
+    chapter = models.ForeignKey(
+        "articles.Chapter", on_delete=models.CASCADE, null=True, related_name="term_occurrences"
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, null=True, related_name="term_occurrences"
+    )
     count = models.PositiveIntegerField()
 
     class Meta:

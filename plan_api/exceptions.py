@@ -1,7 +1,7 @@
 """One error shape for every 4xx and 5xx: RFC 9457 problem details, served as application/problem+json.
 
-    {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "No article 99 in plan …",
-     "errors": {"page_size": ["must be a whole number from 1 to 100, not 'x'"]}}   # field errors, when any
+{"type": "about:blank", "title": "Not Found", "status": 404, "detail": "No article 99 in plan …",
+ "errors": {"page_size": ["must be a whole number from 1 to 100, not 'x'"]}}   # field errors, when any
 """
 
 from http import HTTPStatus

@@ -21,12 +21,14 @@ class StrictOrderingFilter(OrderingFilter):
             return self._default(queryset, view)
         valid = [name for name, _ in self.get_valid_fields(queryset, view, {"request": request})]
         if not re.fullmatch(self._pattern(valid), params):
-            raise ValidationError({
-                self.ordering_param: [
-                    f"unknown ordering {params[:50]!r}; use one of {', '.join(sorted(valid))} "
-                    "(prefix '-' for descending; several separated by commas)"
-                ]
-            })
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        f"unknown ordering {params[:50]!r}; use one of {', '.join(sorted(valid))} "
+                        "(prefix '-' for descending; several separated by commas)"
+                    ]
+                }
+            )
         fields = params.split(",")
         repeated = sorted({field for field in fields if fields.count(field) > 1})
         if repeated:
@@ -46,24 +48,30 @@ class StrictOrderingFilter(OrderingFilter):
     def _pattern(fields):
         field = f"-?(?:{'|'.join(re.escape(name) for name in sorted(fields))})"
         return f"{field}(?:,{field})*"
+
     def get_schema_operation_parameters(self, view):
         fields = [field if isinstance(field, str) else field[0] for field in getattr(view, "ordering_fields", ())]
         default = ", ".join(self.get_default_ordering(view) or ())
-        return [{
-            "name": self.ordering_param,
-            "required": False,
-            "in": "query",
-            "description": (
-                f"Order by {', '.join(fields)}; prefix '-' for descending; several fields separated by commas. "
-                f"Ties keep the default order ({default})."
-            ),
-            "schema": {
-                "type": "array", "minItems": 1, "maxItems": 2 * len(fields), "uniqueItems": True,
-                "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]},
-            },
-            "style": "form",
-            "explode": False,
-        }]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Order by {', '.join(fields)}; prefix '-' for descending; several fields separated by commas. "
+                    f"Ties keep the default order ({default})."
+                ),
+                "schema": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 2 * len(fields),
+                    "uniqueItems": True,
+                    "items": {"type": "string", "enum": [*fields, *(f"-{f}" for f in fields)]},
+                },
+                "style": "form",
+                "explode": False,
+            }
+        ]
 
 
 # Declared on the class: drf-spectacular cannot infer the type of a filter that has a `method`, and would

@@ -23,11 +23,14 @@ class RejectMalformedQueryMiddleware:
         query_length = len(request.META.get("QUERY_STRING", ""))
         if query_length > settings.MAX_QUERY_STRING_LENGTH:
             return problem(
-                414, f"The query string is {query_length} characters long; at most {settings.MAX_QUERY_STRING_LENGTH} are accepted."
+                414,
+                f"The query string is {query_length} characters long; at most {settings.MAX_QUERY_STRING_LENGTH} are accepted.",
             )
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                return problem(400, f"Query parameter {name!r} contains a NUL byte.", errors={name: ["contains a NUL byte"]})
+                return problem(
+                    400, f"Query parameter {name!r} contains a NUL byte.", errors={name: ["contains a NUL byte"]}
+                )
             longest = max((len(value) for value in values), default=0)
             if longest > settings.MAX_QUERY_VALUE_LENGTH:
                 message = f"is {longest} characters long; at most {settings.MAX_QUERY_VALUE_LENGTH} are allowed"

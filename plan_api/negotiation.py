@@ -20,7 +20,9 @@ class ContentNegotiation(DefaultContentNegotiation):
         if wanted is not None:  # an empty `format=` is as unknown as `format=xls`
             formats = list(dict.fromkeys(renderer.format for renderer in renderers))
             if wanted not in formats:
-                raise ValidationError({format_param: [f"unknown format {wanted[:50]!r}; use one of {', '.join(formats)}"]})
+                raise ValidationError(
+                    {format_param: [f"unknown format {wanted[:50]!r}; use one of {', '.join(formats)}"]}
+                )
         try:
             script_of_request(request._request, strict=True)
         except UnknownScript as exc:

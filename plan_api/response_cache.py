@@ -175,8 +175,10 @@ class ResponseCacheMiddleware:
 
 
 def _cacheable(response):
-    if response.cookies or "no-store" in response.get("Cache-Control", "") or "private" in response.get(
-        "Cache-Control", ""
+    if (
+        response.cookies
+        or "no-store" in response.get("Cache-Control", "")
+        or "private" in response.get("Cache-Control", "")
     ):
         return False
     vary = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}

@@ -42,7 +42,12 @@ TEXT_BODIES = {
 
 class AutoSchema(openapi.AutoSchema):
     def get_override_parameters(self):
-        return [SCRIPT_PARAMETER, ACCEPT_LANGUAGE_PARAMETER, CONTENT_LANGUAGE_HEADER, *super().get_override_parameters()]
+        return [
+            SCRIPT_PARAMETER,
+            ACCEPT_LANGUAGE_PARAMETER,
+            CONTENT_LANGUAGE_HEADER,
+            *super().get_override_parameters(),
+        ]
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
@@ -60,6 +65,7 @@ class AutoSchema(openapi.AutoSchema):
                     "return the whole filtered collection, not a page."
                 )
         return parameters
+
 
 PROBLEM_RESPONSES = {
     "400": "The request is malformed: a parameter is not valid (see `errors`), or a query value is too long.",
@@ -90,7 +96,10 @@ PROBLEM_SCHEMA = {
 NO_NUL = "^[^\\u0000]*$"
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before retrying."}}
 CACHE_HEADERS = {
-    "ETag": {"schema": {"type": "string"}, "description": "Strong validator: a hash of the dataset version and the response."},
+    "ETag": {
+        "schema": {"type": "string"},
+        "description": "Strong validator: a hash of the dataset version and the response.",
+    },
     "Last-Modified": {"schema": {"type": "string"}, "description": "When the plan data shown was loaded."},
     "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=… (seconds)."},
 }
@@ -127,7 +136,9 @@ def add_problem_responses(result, generator, request, public):
                 response.setdefault("content", {}).update(problem)
                 if status in ("429", "503"):
                     response.setdefault("headers", {}).update(RETRY_AFTER)
-            responses.setdefault("304", {"description": "Not modified: the client's copy (If-None-Match, If-Modified-Since) is current."})
+            responses.setdefault(
+                "304", {"description": "Not modified: the client's copy (If-None-Match, If-Modified-Since) is current."}
+            )
             for status, response in responses.items():
                 if status.startswith("2"):
                     response.setdefault("headers", {}).update(CACHE_HEADERS)

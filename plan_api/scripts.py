@@ -19,8 +19,24 @@ SCRIPT_PARAM = "script"
 # Keys whose values are identifiers, codes or URLs, in any response of the API: never converted.
 IDENTIFIER_KEYS = frozenset(
     {
-        "url", "next", "previous", "links", "path", "slug", "plan", "kind", "place", "version", "sha256", "hash",
-        "filename", "script", "format", "type", "license", "as_received",
+        "url",
+        "next",
+        "previous",
+        "links",
+        "path",
+        "slug",
+        "plan",
+        "kind",
+        "place",
+        "version",
+        "sha256",
+        "hash",
+        "filename",
+        "script",
+        "format",
+        "type",
+        "license",
+        "as_received",
     }
 )
 

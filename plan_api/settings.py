@@ -40,12 +40,18 @@ def envint(name, default):
 def caches_from_url(url):
     """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory."""
     if not url or url.startswith("locmem://"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "plan-api",
-                "OPTIONS": {"MAX_ENTRIES": 5000}}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "plan-api",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-                "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "plan-api"),
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "plan-api"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"CACHE_URL must be redis://…, locmem:// or dummy://, not {url!r}")
@@ -108,9 +114,7 @@ TEMPLATES = [
 ]
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
-    }
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 else:
     # The embedded server starts (or is joined) when a process first connects, not here.
     DATABASES = {"default": embedded_db.settings()}
@@ -247,7 +251,12 @@ LOGGING = {
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "").strip("/")
 if ADMIN_PATH:
     ADMIN_PATH += "/"
-    INSTALLED_APPS += ["django.contrib.admin", "django.contrib.auth", "django.contrib.sessions", "django.contrib.messages"]
+    INSTALLED_APPS += [
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.sessions",
+        "django.contrib.messages",
+    ]
     _after_security = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
     MIDDLEWARE[_after_security:_after_security] = [
         "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,7 +14,7 @@ from search.text import MAX_QUERY_LENGTH, QUERY_PATTERN
 Q_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN}
 
 Q_HELP = (
-    "Full-text search, as `q` of /api/v1/search/: words ANDed, \"a phrase\", `a OR b`, `-word`; simplified or "
+    'Full-text search, as `q` of /api/v1/search/: words ANDed, "a phrase", `a OR b`, `-word`; simplified or '
     "traditional characters alike; at most 200 characters. Results come best first unless `ordering` is given. "
     "An empty or unsearchable `q` is a 400."
 )
@@ -36,4 +36,6 @@ class SearchFilterBackend(BaseFilterBackend):
     def get_schema_operation_parameters(self, view):
         if getattr(view, "search_type", None) is None:
             return []
-        return [{"name": self.search_param, "required": False, "in": "query", "description": Q_HELP, "schema": Q_SCHEMA}]
+        return [
+            {"name": self.search_param, "required": False, "in": "query", "description": Q_HELP, "schema": Q_SCHEMA}
+        ]

@@ -29,7 +29,9 @@ def _score(parsed):
     Summing per term means each word counts by its own frequency, so an article about the topic outranks one
     that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits.
     """
-    ranks = [SearchRank(F("vector"), _tsquery(term), weights=RANK_WEIGHTS, cover_density=True) for term in parsed.ranked]
+    ranks = [
+        SearchRank(F("vector"), _tsquery(term), weights=RANK_WEIGHTS, cover_density=True) for term in parsed.ranked
+    ]
     total = ranks[0]
     for rank in ranks[1:]:
         total = total + rank

@@ -38,6 +38,7 @@ RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # Terms that count toward the rank (every term counts toward matching).
 MAX_RANKED_TERMS = 8
 
+
 class QueryError(ValueError):
     """The query cannot be searched; the message says why, for the user."""
 
@@ -123,7 +124,9 @@ def _quote(lexeme):
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+_SPACE_BETWEEN_HAN = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
+)
 
 
 def _chain(norm):
@@ -165,15 +168,15 @@ def _scan(q):
             negated = True
             i += 1
             char = q[i]
-        if char in "\"“”":
+        if char in '"“”':
             end = i + 1
-            while end < n and q[end] not in "\"“”":
+            while end < n and q[end] not in '"“”':
                 end += 1
             items.append(("phrase", q[i + 1 : end], negated))
             i = end + 1
             continue
         end = i
-        while end < n and not q[end].isspace() and q[end] not in "\"“”":
+        while end < n and not q[end].isspace() and q[end] not in '"“”':
             end += 1
         word = q[i:end]
         if word.upper() == "OR" and not negated:

@@ -48,7 +48,9 @@ def test_built_data_rebuilds_the_source_byte_for_byte(built):
 
 
 def test_built_errata_are_the_six_spans_of_the_readme(built):
-    assert [(e["line"], e["article"], e["as_received"], e["correction"]) for e in built["plan"]["source"]["errata"]] == README_ERRATA
+    assert [
+        (e["line"], e["article"], e["as_received"], e["correction"]) for e in built["plan"]["source"]["errata"]
+    ] == README_ERRATA
 
 
 def test_source_facts_are_those_of_the_file_as_received(built):
@@ -60,7 +62,10 @@ def test_a_small_plan_of_the_same_shape_builds(tmp_path):
     _, data = build_plan_folder(smallplan.write_plan(tmp_path))
     assert [c["title"] for c in data["chapters"]] == ["總體要求", "重點任務"]
     assert [(a["number"], a["chapter"], a["title"]) for a in data["articles"]] == [
-        (1, 1, "指導思想"), (2, 1, "必須遵循的原則"), (3, 1, "主要目標"), (4, 2, "建設海河實驗室"),
+        (1, 1, "指導思想"),
+        (2, 1, "必須遵循的原則"),
+        (3, 1, "主要目標"),
+        (4, 2, "建設海河實驗室"),
     ]
     assert data["chapters"][1]["intro"] == ["推進十項行動,建設海河實驗室。"]
     assert data["articles"][2]["paragraphs"][1] == "——經濟實力明顯增強。地區生產總值穩步增長,碳達峰目標如期實現。"
@@ -149,7 +154,10 @@ MALFORMED = {
         "line 3: article 1 comes before the first chapter",
     ),
     "a chapter without articles": (
-        {"lines": [*smallplan.SOURCE_LINES[:11], "二、空章", "三、重點任務", *smallplan.SOURCE_LINES[12:]], "errata": smallplan.ERRATA},
+        {
+            "lines": [*smallplan.SOURCE_LINES[:11], "二、空章", "三、重點任務", *smallplan.SOURCE_LINES[12:]],
+            "errata": smallplan.ERRATA,
+        },
         "line 12: chapter 二 has no articles",
     ),
     "no closing paragraph": (
@@ -219,8 +227,14 @@ def test_metadata_missing_a_field_is_a_build_error(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"metadata": {**smallplan.METADATA, "period": "2025-2029"}}, "metadata.json: period must be [first year, last year]"),
-        ({"metadata": {**smallplan.METADATA, "period": [2025]}}, "metadata.json: period must be [first year, last year]"),
+        (
+            {"metadata": {**smallplan.METADATA, "period": "2025-2029"}},
+            "metadata.json: period must be [first year, last year]",
+        ),
+        (
+            {"metadata": {**smallplan.METADATA, "period": [2025]}},
+            "metadata.json: period must be [first year, last year]",
+        ),
         ({"errata": smallplan.ERRATA[0]}, "errata.json: must be a list of objects"),
         ({"errata": ["穩步?!增長"]}, "errata.json: must be a list of objects"),
     ],

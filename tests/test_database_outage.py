@@ -89,9 +89,20 @@ def server(tmp_path_factory):
 
 
 def _pg_ctl(pgdata, action, check=True):
-    args = ["-w", "-m", "fast", "stop"] if action == "stop" else [
-        "-w", "-o", '-h ""', "-o", f"-k {pgdata}", "-l", str(pgdata / "log"), "start",
-    ]
+    args = (
+        ["-w", "-m", "fast", "stop"]
+        if action == "stop"
+        else [
+            "-w",
+            "-o",
+            '-h ""',
+            "-o",
+            f"-k {pgdata}",
+            "-l",
+            str(pgdata / "log"),
+            "start",
+        ]
+    )
     try:
         pg.pg_ctl(args, pgdata=pgdata, user=PG_USER, timeout=30)
     except subprocess.CalledProcessError:

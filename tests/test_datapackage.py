@@ -10,7 +10,17 @@ from django.conf import settings
 
 from tests.conftest import PLAN
 
-RESOURCES = ["chapters", "articles", "paragraphs", "goals", "targets", "principles", "initiatives", "mentions", "errata"]
+RESOURCES = [
+    "chapters",
+    "articles",
+    "paragraphs",
+    "goals",
+    "targets",
+    "principles",
+    "initiatives",
+    "mentions",
+    "errata",
+]
 
 
 @pytest.fixture(scope="module")
@@ -101,4 +111,6 @@ def test_the_data_package_of_an_unknown_plan_is_a_404_and_a_bad_script_a_400(api
     assert response.json()["detail"] == "No plan with slug 'nope'."
     response = api.get(f"/api/v1/plans/{PLAN}/datapackage.zip", {"script": "fr"})
     assert response.status_code == 400
-    assert response.json()["errors"] == {"script": ["unknown script 'fr'; use one of zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK"]}
+    assert response.json()["errors"] == {
+        "script": ["unknown script 'fr'; use one of zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK"]
+    }

@@ -16,10 +16,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_with_production_settings_prints_no_warnings():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plan_api.settings_production", "SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "plan_api.settings_production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
@@ -28,7 +35,9 @@ def test_check_deploy_with_production_settings_prints_no_warnings():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "plan_api.settings_production"}
     env.pop("SECRET_KEY", None)
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
 

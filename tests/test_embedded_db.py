@@ -34,7 +34,10 @@ def start_holder(data_dir, seconds):
     env = {**os.environ, "PLAN_API_PGDATA": str(data_dir)}
     process = subprocess.Popen(
         [sys.executable, "-c", HOLDER.format(base=str(BASE_DIR)), str(seconds)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout.readline().strip() == "ready", process.stderr.read()
     return process

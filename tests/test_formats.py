@@ -35,8 +35,19 @@ def test_articles_csv_opens_in_pandas_and_the_csv_module_with_all_52_articles(ap
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert len(rows) == 52
     assert list(rows[0]) == [
-        "url", "plan", "number", "title", "chapter.number", "chapter.numeral", "chapter.title", "paragraphs",
-        "lines.start", "lines.end", "principles", "goals", "initiatives",
+        "url",
+        "plan",
+        "number",
+        "title",
+        "chapter.number",
+        "chapter.numeral",
+        "chapter.title",
+        "paragraphs",
+        "lines.start",
+        "lines.end",
+        "principles",
+        "goals",
+        "initiatives",
     ]
     assert rows[0]["url"] == f"http://testserver{ARTICLES}1/"
     assert rows[0]["paragraphs"].startswith("“十四五”時期我市經濟社會發展取得顯著成效。")
@@ -95,7 +106,9 @@ def test_an_empty_csv_export_still_has_its_header(api):
 
 
 def test_plans_and_a_single_article_are_also_served_as_csv(api):
-    plans = list(csv.DictReader(io.StringIO(streamed(api.get("/api/v1/plans/", {"format": "csv"})).decode("utf-8-sig"))))
+    plans = list(
+        csv.DictReader(io.StringIO(streamed(api.get("/api/v1/plans/", {"format": "csv"})).decode("utf-8-sig")))
+    )
     assert [row["slug"] for row in plans] == [PLAN]
     assert plans[0]["period.start"] == "2026"
 
@@ -133,7 +146,9 @@ def test_an_export_ignores_pages_but_refuses_a_malformed_one(api, query, paramet
     assert response.json()["errors"] == {parameter: [message]}
     whole = api.get(ARTICLES, {"format": "csv", "page": "2", "page_size": "5"})
     assert whole.status_code == 200
-    assert len(list(csv.DictReader(io.StringIO(b"".join(whole.streaming_content).decode("utf-8-sig"), newline="")))) == 52
+    assert (
+        len(list(csv.DictReader(io.StringIO(b"".join(whole.streaming_content).decode("utf-8-sig"), newline="")))) == 52
+    )
 
 
 def test_an_error_asked_for_as_csv_is_still_problem_json(api):

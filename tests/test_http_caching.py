@@ -164,8 +164,11 @@ def redis_cache():
     if not _redis_running():
         pytest.skip("no Redis at 127.0.0.1:6379")
     prefix = f"plan-api-test-{uuid.uuid4().hex}"
-    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0",
-             "KEY_PREFIX": prefix}
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/0",
+        "KEY_PREFIX": prefix,
+    }
     with override_settings(CACHES={"default": redis}):
         from django.core.cache import cache
 

@@ -78,7 +78,9 @@ def test_a_changed_fixture_updates_the_plan(small, api):
     plan.refresh_from_db()
     assert plan.version == updated.version
     assert api.get(f"/api/v1/plans/{smallplan.SLUG}/").json()["counts"]["articles"] == 5
-    assert api.get(f"/api/v1/plans/{smallplan.SLUG}/articles/5/").json()["paragraphs"] == ["推進十項行動。推進十項行動。"]
+    assert api.get(f"/api/v1/plans/{smallplan.SLUG}/articles/5/").json()["paragraphs"] == [
+        "推進十項行動。推進十項行動。"
+    ]
     assert api.get(f"/api/v1/plans/{smallplan.SLUG}/source").content == (small / f"{smallplan.SLUG}.txt").read_bytes()
     mentions = api.get(f"/api/v1/plans/{smallplan.SLUG}/initiatives/shi-xiang-xing-dong/").json()["mentions"]
     assert [(m["article"] or {}).get("number") for m in mentions] == [1, None, 5]

@@ -27,7 +27,12 @@ def test_every_collection_documents_format_and_script_and_its_csv_and_ndjson_bod
     ok = articles["responses"]["200"]
     assert set(ok["content"]) == {"application/json", "text/csv", "application/x-ndjson"}
     assert ok["content"]["text/csv"]["schema"]["type"] == "string"
-    assert sorted(ok["headers"]["Content-Language"]["schema"]["enum"]) == ["zh-Hans", "zh-Hant", "zh-Hant-HK", "zh-Hant-TW"]
+    assert sorted(ok["headers"]["Content-Language"]["schema"]["enum"]) == [
+        "zh-Hans",
+        "zh-Hant",
+        "zh-Hant-HK",
+        "zh-Hant-TW",
+    ]
 
 
 def test_the_terms_and_the_data_package_are_documented(schema):

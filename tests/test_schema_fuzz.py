@@ -51,7 +51,10 @@ def _in_process(settings):
 
 @schema.parametrize()
 @settings(
-    max_examples=MAX_EXAMPLES, derandomize=DERANDOMIZE, deadline=None, database=None,
+    max_examples=MAX_EXAMPLES,
+    derandomize=DERANDOMIZE,
+    deadline=None,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_conforms_to_the_schema(case):

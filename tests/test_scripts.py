@@ -54,7 +54,9 @@ def test_each_script_converts_the_csv_export_too(api, script):
 
 
 def test_ndjson_and_the_data_package_honour_the_script(api):
-    lines = b"".join(api.get(f"/api/v1/plans/{PLAN}/articles/", {"format": "ndjson", "script": "zh-Hans"}).streaming_content)
+    lines = b"".join(
+        api.get(f"/api/v1/plans/{PLAN}/articles/", {"format": "ndjson", "script": "zh-Hans"}).streaming_content
+    )
     assert json.loads(lines.splitlines()[12])["title"] == TITLES_13["zh-Hans"]
 
     response = api.get(f"/api/v1/plans/{PLAN}/datapackage.zip", {"script": "zh-Hant-TW"})

@@ -73,7 +73,13 @@ def test_the_top_terms_are_the_most_frequent_words_without_stop_words_or_punctua
     response = api.get(TERMS)
     assert response.status_code == 200
     body = response.json()
-    assert (body["plan"], body["top"], body["chapter"], body["article"], body["min_length"]) == (PLAN, 50, None, None, 2)
+    assert (body["plan"], body["top"], body["chapter"], body["article"], body["min_length"]) == (
+        PLAN,
+        50,
+        None,
+        None,
+        2,
+    )
     results = body["results"]
     assert len(results) == 50
     counts = [t["count"] for t in results]

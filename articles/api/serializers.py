@@ -74,8 +74,22 @@ class PlanSerializer(PlanBriefSerializer):
 
     class Meta(PlanBriefSerializer.Meta):
         fields = [
-            "url", "slug", "title", "subtitle", "issuer", "adopted_on", "adopted_by", "region", "period",
-            "preamble", "closing", "counts", "source", "version", "updated_at", "links",
+            "url",
+            "slug",
+            "title",
+            "subtitle",
+            "issuer",
+            "adopted_on",
+            "adopted_by",
+            "region",
+            "period",
+            "preamble",
+            "closing",
+            "counts",
+            "source",
+            "version",
+            "updated_at",
+            "links",
         ]
 
     @extend_schema_field(

@@ -59,9 +59,12 @@ def api_root(request, version):
         }
     )
 
+
 @extend_schema_view(
     list=extend_schema(summary="List plans"),
-    retrieve=extend_schema(summary="A plan, with counts, source, errata and links to its collections", parameters=[PLAN_PARAMETER]),
+    retrieve=extend_schema(
+        summary="A plan, with counts, source, errata and links to its collections", parameters=[PLAN_PARAMETER]
+    ),
 )
 class PlanViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The plans plan-api serves. A plan is addressed by its slug, which never changes."""

@@ -45,7 +45,9 @@ class PlanScopedViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         value = self.kwargs[self.lookup_field]
         if self.lookup_field == "number" and not (value.isascii() and value.isdigit() and len(value) < 6):
-            raise NotFound(f"No {self.noun} {value!r} in plan {self.kwargs['plan']!r}: {self.noun}s are numbered 1, 2, 3 …")
+            raise NotFound(
+                f"No {self.noun} {value!r} in plan {self.kwargs['plan']!r}: {self.noun}s are numbered 1, 2, 3 …"
+            )
         self.get_plan()  # an unknown plan is reported as such, before the object is looked up
         try:
             return super().get_object()

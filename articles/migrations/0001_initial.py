@@ -5,93 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.TextField()),
-                ('subtitle', models.TextField()),
-                ('issuer', models.CharField(max_length=200)),
-                ('adopted_on', models.DateField()),
-                ('adopted_by', models.TextField()),
-                ('region', models.CharField(max_length=200)),
-                ('period_start', models.PositiveSmallIntegerField()),
-                ('period_end', models.PositiveSmallIntegerField()),
-                ('preamble', models.JSONField(default=list)),
-                ('closing', models.JSONField(default=list)),
-                ('source_filename', models.CharField(max_length=200)),
-                ('source_sha256', models.CharField(max_length=64)),
-                ('source_text', models.TextField(help_text='The source text exactly as received, errata and all.')),
-                ('dictionary', models.JSONField(default=list, help_text='Words the segmenter must keep whole.')),
-                ('version', models.CharField(help_text='sha256 of the generated fixture that was loaded.', max_length=64)),
-                ('updated_at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.TextField()),
+                ("subtitle", models.TextField()),
+                ("issuer", models.CharField(max_length=200)),
+                ("adopted_on", models.DateField()),
+                ("adopted_by", models.TextField()),
+                ("region", models.CharField(max_length=200)),
+                ("period_start", models.PositiveSmallIntegerField()),
+                ("period_end", models.PositiveSmallIntegerField()),
+                ("preamble", models.JSONField(default=list)),
+                ("closing", models.JSONField(default=list)),
+                ("source_filename", models.CharField(max_length=200)),
+                ("source_sha256", models.CharField(max_length=64)),
+                ("source_text", models.TextField(help_text="The source text exactly as received, errata and all.")),
+                ("dictionary", models.JSONField(default=list, help_text="Words the segmenter must keep whole.")),
+                (
+                    "version",
+                    models.CharField(help_text="sha256 of the generated fixture that was loaded.", max_length=64),
+                ),
+                ("updated_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Chapter',
+            name="Chapter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('numeral', models.CharField(max_length=10)),
-                ('title', models.TextField()),
-                ('intro', models.JSONField(default=list)),
-                ('line', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chapters', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("numeral", models.CharField(max_length=10)),
+                ("title", models.TextField()),
+                ("intro", models.JSONField(default=list)),
+                ("line", models.PositiveIntegerField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="chapters", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.TextField()),
-                ('paragraphs', models.JSONField(default=list)),
-                ('line_start', models.PositiveIntegerField()),
-                ('line_end', models.PositiveIntegerField()),
-                ('chapter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='articles.chapter')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.TextField()),
+                ("paragraphs", models.JSONField(default=list)),
+                ("line_start", models.PositiveIntegerField()),
+                ("line_end", models.PositiveIntegerField()),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="articles", to="articles.chapter"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="articles", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Erratum',
+            name="Erratum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('line', models.PositiveIntegerField()),
-                ('column', models.PositiveIntegerField()),
-                ('article_number', models.PositiveSmallIntegerField(null=True)),
-                ('as_received', models.TextField()),
-                ('correction', models.TextField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='errata', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("line", models.PositiveIntegerField()),
+                ("column", models.PositiveIntegerField()),
+                ("article_number", models.PositiveSmallIntegerField(null=True)),
+                ("as_received", models.TextField()),
+                ("correction", models.TextField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="errata", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'number'), name='erratum_unique_number')],
+                "ordering": ["plan", "number"],
+                "constraints": [models.UniqueConstraint(fields=("plan", "number"), name="erratum_unique_number")],
             },
         ),
         migrations.AddConstraint(
-            model_name='chapter',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='chapter_unique_number'),
+            model_name="chapter",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="chapter_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='article_unique_number'),
+            model_name="article",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="article_unique_number"),
         ),
     ]

@@ -12,22 +12,30 @@ def copy_source_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlanSource',
+            name="PlanSource",
             fields=[
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='source_file', serialize=False, to='articles.plan')),
-                ('text', models.TextField()),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="source_file",
+                        serialize=False,
+                        to="articles.plan",
+                    ),
+                ),
+                ("text", models.TextField()),
             ],
         ),
         migrations.RunPython(copy_source_text, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='plan',
-            name='source_text',
+            model_name="plan",
+            name="source_text",
         ),
     ]

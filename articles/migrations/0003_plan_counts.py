@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_plan_source'),
+        ("articles", "0002_plan_source"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plan',
-            name='counts',
-            field=models.JSONField(default=dict, help_text='How many objects of each collection the plan has.'),
+            model_name="plan",
+            name="counts",
+            field=models.JSONField(default=dict, help_text="How many objects of each collection the plan has."),
         ),
         migrations.AlterField(
-            model_name='plan',
-            name='updated_at',
-            field=models.DateTimeField(help_text='When anything served for this plan last changed.'),
+            model_name="plan",
+            name="updated_at",
+            field=models.DateTimeField(help_text="When anything served for this plan last changed."),
         ),
     ]

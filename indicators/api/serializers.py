@@ -87,4 +87,15 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["url", "plan", "number", "title", "chapter", "paragraphs", "lines", "principles", "goals", "initiatives"]
+        fields = [
+            "url",
+            "plan",
+            "number",
+            "title",
+            "chapter",
+            "paragraphs",
+            "lines",
+            "principles",
+            "goals",
+            "initiatives",
+        ]

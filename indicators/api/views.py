@@ -23,7 +23,9 @@ class ArticleViewSet(PlanScopedViewSet):
     queryset = Article.objects.select_related("plan", "chapter__plan").prefetch_related(
         Prefetch("principles", queryset=Principle.objects.select_related("plan")),
         Prefetch("goals", queryset=Goal.objects.select_related("plan")),
-        Prefetch("mentions", queryset=Mention.objects.select_related("initiative__plan").order_by("initiative__position")),
+        Prefetch(
+            "mentions", queryset=Mention.objects.select_related("initiative__plan").order_by("initiative__position")
+        ),
     )
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilterSet

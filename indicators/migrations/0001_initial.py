@@ -5,79 +5,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100)),
-                ('name', models.TextField()),
-                ('kind', models.CharField(choices=[('action', 'Action'), ('project', 'Project'), ('programme', 'Programme'), ('strategy', 'Strategy'), ('platform', 'Platform'), ('zone', 'Zone'), ('fund', 'Fund'), ('brand', 'Brand'), ('event', 'Event'), ('slogan', 'Slogan')], max_length=20)),
-                ('position', models.PositiveSmallIntegerField(help_text='Order of first occurrence in the text.')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=100)),
+                ("name", models.TextField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("action", "Action"),
+                            ("project", "Project"),
+                            ("programme", "Programme"),
+                            ("strategy", "Strategy"),
+                            ("platform", "Platform"),
+                            ("zone", "Zone"),
+                            ("fund", "Fund"),
+                            ("brand", "Brand"),
+                            ("event", "Event"),
+                            ("slogan", "Slogan"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(help_text="Order of first occurrence in the text.")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="initiatives", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position'],
+                "ordering": ["plan", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(choices=[('preamble', 'Preamble'), ('chapter', 'Chapter'), ('article', 'Article'), ('closing', 'Closing')], max_length=10)),
-                ('count', models.PositiveIntegerField()),
-                ('article', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.article')),
-                ('chapter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='articles.chapter')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='indicators.initiative')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "place",
+                    models.CharField(
+                        choices=[
+                            ("preamble", "Preamble"),
+                            ("chapter", "Chapter"),
+                            ("article", "Article"),
+                            ("closing", "Closing"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentions",
+                        to="articles.chapter",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="mentions", to="indicators.initiative"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['initiative', 'id'],
+                "ordering": ["initiative", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Principle',
+            name="Principle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.TextField()),
-                ('text', models.TextField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='principles', to='articles.article')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='principles', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.TextField()),
+                ("text", models.TextField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="principles", to="articles.article"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="principles", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('horizon', models.PositiveSmallIntegerField(help_text='The year by which the goal is to be reached.')),
-                ('title', models.TextField()),
-                ('text', models.TextField()),
-                ('targets', models.JSONField(default=list)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='articles.article')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField()),
+                ("horizon", models.PositiveSmallIntegerField(help_text="The year by which the goal is to be reached.")),
+                ("title", models.TextField()),
+                ("text", models.TextField()),
+                ("targets", models.JSONField(default=list)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="articles.article"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'number'), name='goal_unique_number')],
+                "ordering": ["plan", "number"],
+                "constraints": [models.UniqueConstraint(fields=("plan", "number"), name="goal_unique_number")],
             },
         ),
         migrations.AddConstraint(
-            model_name='initiative',
-            constraint=models.UniqueConstraint(fields=('plan', 'slug'), name='initiative_unique_slug'),
+            model_name="initiative",
+            constraint=models.UniqueConstraint(fields=("plan", "slug"), name="initiative_unique_slug"),
         ),
         migrations.AddConstraint(
-            model_name='principle',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='principle_unique_number'),
+            model_name="principle",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="principle_unique_number"),
         ),
     ]

@@ -5,20 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0003_plan_counts'),
+        ("articles", "0003_plan_counts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Ingestion',
+            name="Ingestion",
             fields=[
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='ingestion', serialize=False, to='articles.plan')),
-                ('release', models.CharField(help_text="The code release that derived the plan's data.", max_length=64)),
-                ('finished_at', models.DateTimeField()),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="ingestion",
+                        serialize=False,
+                        to="articles.plan",
+                    ),
+                ),
+                (
+                    "release",
+                    models.CharField(help_text="The code release that derived the plan's data.", max_length=64),
+                ),
+                ("finished_at", models.DateTimeField()),
             ],
         ),
     ]

@@ -17,7 +17,9 @@ class TermUrlField(serializers.Field):
 
     def to_representation(self, value):
         plan = self.context["plan"]
-        return reverse("term-detail", kwargs={"plan": plan.slug, "term": value["text"]}, request=self.context.get("request"))
+        return reverse(
+            "term-detail", kwargs={"plan": plan.slug, "term": value["text"]}, request=self.context.get("request")
+        )
 
 
 class TermEntrySerializer(serializers.Serializer):
@@ -25,8 +27,12 @@ class TermEntrySerializer(serializers.Serializer):
     url = TermUrlField()
     length = serializers.IntegerField(help_text="Number of characters.")
     count = serializers.IntegerField(help_text="How often the word occurs (in the chapter or article, if filtered).")
-    chapters = serializers.ListField(child=serializers.IntegerField(), help_text="Numbers of the chapters it occurs in.")
-    articles = serializers.ListField(child=serializers.IntegerField(), help_text="Numbers of the articles it occurs in.")
+    chapters = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Numbers of the chapters it occurs in."
+    )
+    articles = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Numbers of the articles it occurs in."
+    )
 
 
 class TermListSerializer(serializers.Serializer):

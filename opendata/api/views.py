@@ -42,10 +42,18 @@ def _get_plan(slug, *, full=False):
     description=TERMS_DESCRIPTION + " Filtered by chapter or article, counts and places are those within it.",
     parameters=[
         PLAN_PARAMETER,
-        OpenApiParameter("top", _whole(TOP_MAX), description=f"How many words, 1 to {TOP_MAX} (default {TOP_DEFAULT})."),
-        OpenApiParameter("chapter", _whole(32767), description="Count only in this chapter (its heading, intro and articles)."),
+        OpenApiParameter(
+            "top", _whole(TOP_MAX), description=f"How many words, 1 to {TOP_MAX} (default {TOP_DEFAULT})."
+        ),
+        OpenApiParameter(
+            "chapter", _whole(32767), description="Count only in this chapter (its heading, intro and articles)."
+        ),
         OpenApiParameter("article", _whole(32767), description="Count only in this article."),
-        OpenApiParameter("min_length", _whole(100), description=f"Only words of at least this many characters (default {MIN_LENGTH_DEFAULT})."),
+        OpenApiParameter(
+            "min_length",
+            _whole(100),
+            description=f"Only words of at least this many characters (default {MIN_LENGTH_DEFAULT}).",
+        ),
     ],
     responses=TermListSerializer,
 )
@@ -57,7 +65,14 @@ def term_list_view(request, version, plan):
     min_length = positive_int_param(request, "min_length", maximum=100) or MIN_LENGTH_DEFAULT
     plan = _get_plan(plan)
     results = term_list(plan=plan, top=top, chapter=chapter, article=article, min_length=min_length)
-    body = {"plan": plan.slug, "top": top, "chapter": chapter, "article": article, "min_length": min_length, "results": results}
+    body = {
+        "plan": plan.slug,
+        "top": top,
+        "chapter": chapter,
+        "article": article,
+        "min_length": min_length,
+        "results": results,
+    }
     return Response(TermListSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data)
 
 
@@ -65,7 +80,10 @@ def term_list_view(request, version, plan):
     operation_id="plans_terms_retrieve",
     summary="One word of the plan, with its count per chapter and per article",
     description=TERMS_DESCRIPTION + " The word may be written in any script (京津冀, 高质量发展, 高質量發展, 製造業).",
-    parameters=[PLAN_PARAMETER, OpenApiParameter("term", str, OpenApiParameter.PATH, description="The word, in any script.")],
+    parameters=[
+        PLAN_PARAMETER,
+        OpenApiParameter("term", str, OpenApiParameter.PATH, description="The word, in any script."),
+    ],
     responses=TermDetailSerializer,
 )
 @api_view(["GET", "HEAD"])

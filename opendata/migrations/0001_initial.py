@@ -5,53 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('license', models.CharField(help_text="SPDX identifier of the licence of the plan's data.", max_length=100)),
-                ('terms_version', models.CharField(help_text='The Plan.version the term counts were made from.', max_length=64)),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='publication', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "license",
+                    models.CharField(help_text="SPDX identifier of the licence of the plan's data.", max_length=100),
+                ),
+                (
+                    "terms_version",
+                    models.CharField(help_text="The Plan.version the term counts were made from.", max_length=64),
+                ),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="publication", to="articles.plan"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100)),
-                ('text', models.CharField(max_length=100)),
-                ('length', models.PositiveSmallIntegerField()),
-                ('count', models.PositiveIntegerField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=100)),
+                ("text", models.CharField(max_length=100)),
+                ("length", models.PositiveSmallIntegerField()),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="terms", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', '-count', 'key'],
+                "ordering": ["plan", "-count", "key"],
             },
         ),
         migrations.CreateModel(
-            name='TermOccurrence',
+            name="TermOccurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(choices=[('preamble', 'Preamble'), ('chapter', 'Chapter'), ('article', 'Article'), ('closing', 'Closing')], max_length=10)),
-                ('count', models.PositiveIntegerField()),
-                ('article', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='term_occurrences', to='articles.article')),
-                ('chapter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='term_occurrences', to='articles.chapter')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='opendata.term')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "place",
+                    models.CharField(
+                        choices=[
+                            ("preamble", "Preamble"),
+                            ("chapter", "Chapter"),
+                            ("article", "Article"),
+                            ("closing", "Closing"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("count", models.PositiveIntegerField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="term_occurrences",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="term_occurrences",
+                        to="articles.chapter",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="occurrences", to="opendata.term"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['term', 'id'],
+                "ordering": ["term", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.UniqueConstraint(fields=('plan', 'key'), name='term_unique_key'),
+            model_name="term",
+            constraint=models.UniqueConstraint(fields=("plan", "key"), name="term_unique_key"),
         ),
     ]

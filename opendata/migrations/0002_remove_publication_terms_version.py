@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('opendata', '0001_initial'),
+        ("opendata", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='publication',
-            name='terms_version',
+            model_name="publication",
+            name="terms_version",
         ),
     ]

@@ -32,9 +32,17 @@ class SearchResultSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, entry):
         lookup = {"slug": entry.slug} if entry.type == SearchEntry.Type.INITIATIVE else {"number": entry.number}
-        return reverse(f"{entry.type}-detail", kwargs={"plan": entry.plan_slug, **lookup}, request=self.context.get("request"))
+        return reverse(
+            f"{entry.type}-detail", kwargs={"plan": entry.plan_slug, **lookup}, request=self.context.get("request")
+        )
 
-    @extend_schema_field({"type": "number", "format": "float", "description": "Relevance; higher is better. Comparable within one response only."})
+    @extend_schema_field(
+        {
+            "type": "number",
+            "format": "float",
+            "description": "Relevance; higher is better. Comparable within one response only.",
+        }
+    )
     def get_score(self, entry):
         return round(entry.score, 6)
 
@@ -50,4 +58,6 @@ class SearchResultSerializer(serializers.ModelSerializer):
     def get_snippet(self, entry):
         highlights = self.context.get("highlights", [])
         # A match the snippet cannot show (one found only through normalisation quirks) falls back to the title.
-        return snippet(entry.body, highlights) or snippet(entry.title, highlights) or html.escape(entry.title, quote=False)
+        return (
+            snippet(entry.body, highlights) or snippet(entry.title, highlights) or html.escape(entry.title, quote=False)
+        )

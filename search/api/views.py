@@ -47,7 +47,7 @@ ERRORS = OpenApiResponse(
         "character, or with nothing to search for (no letter, digit or Chinese character in a word that is not an "
         "exclusion: see the pattern of `q`); an unknown `type`; a bad `page` or "
         "`page_size`. `errors` names the parameter."
-    )
+    ),
 )
 
 
@@ -59,19 +59,29 @@ def _list_of(item):
 @extend_schema(
     summary="Search every plan",
     parameters=[
-        OpenApiParameter("q", Q_SCHEMA, required=True, description=QUERY_SYNTAX, examples=[
-            OpenApiExample("A word, simplified", value="新质生产力"),
-            OpenApiExample("The same word, traditional", value="新質生產力"),
-            OpenApiExample("Part of a name", value="科创"),
-            OpenApiExample("Phrase and exclusion", value='"高质量发展" -京津冀'),
-        ]),
         OpenApiParameter(
-            "type", _list_of(rf"(?:{'|'.join(SearchEntry.Type.values)})"), explode=True,
+            "q",
+            Q_SCHEMA,
+            required=True,
+            description=QUERY_SYNTAX,
+            examples=[
+                OpenApiExample("A word, simplified", value="新质生产力"),
+                OpenApiExample("The same word, traditional", value="新質生產力"),
+                OpenApiExample("Part of a name", value="科创"),
+                OpenApiExample("Phrase and exclusion", value='"高质量发展" -京津冀'),
+            ],
+        ),
+        OpenApiParameter(
+            "type",
+            _list_of(rf"(?:{'|'.join(SearchEntry.Type.values)})"),
+            explode=True,
             description=f"Only results of this type ({', '.join(SearchEntry.Type.values)}); repeat, or separate "
             "with commas, for several. Empty values are ignored. Default: all types.",
         ),
         OpenApiParameter(
-            "plan", _list_of(r"[-a-zA-Z0-9_]+"), explode=True,
+            "plan",
+            _list_of(r"[-a-zA-Z0-9_]+"),
+            explode=True,
             description="Only results from the plan with this slug; repeat, or separate with commas, for several. "
             "Empty values are ignored; an unknown plan is a 404.",
         ),

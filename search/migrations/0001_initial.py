@@ -7,29 +7,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('article', 'Article'), ('chapter', 'Chapter'), ('goal', 'Goal'), ('principle', 'Principle'), ('initiative', 'Initiative')], max_length=10)),
-                ('number', models.PositiveSmallIntegerField(help_text='Articles, chapters, goals and principles.', null=True)),
-                ('slug', models.SlugField(help_text='Initiatives.', max_length=100, null=True)),
-                ('title', models.TextField()),
-                ('body', models.TextField()),
-                ('vector', django.contrib.postgres.search.SearchVectorField()),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_entries', to='articles.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("article", "Article"),
+                            ("chapter", "Chapter"),
+                            ("goal", "Goal"),
+                            ("principle", "Principle"),
+                            ("initiative", "Initiative"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(help_text="Articles, chapters, goals and principles.", null=True),
+                ),
+                ("slug", models.SlugField(help_text="Initiatives.", max_length=100, null=True)),
+                ("title", models.TextField()),
+                ("body", models.TextField()),
+                ("vector", django.contrib.postgres.search.SearchVectorField()),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="search_entries", to="articles.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'type', 'number', 'slug'],
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['vector'], name='search_entry_vector'), models.Index(fields=['plan', 'type'], name='search_entry_plan_type')],
+                "ordering": ["plan", "type", "number", "slug"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["vector"], name="search_entry_vector"),
+                    models.Index(fields=["plan", "type"], name="search_entry_plan_type"),
+                ],
             },
         ),
     ]

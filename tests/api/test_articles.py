@@ -113,7 +113,9 @@ def test_articles_filtered_by_initiative_are_those_that_name_it(api):
 def test_article_filters_combine(api):
     body = api.get(f"{ARTICLES_URL}?chapter=4&number_min=12&initiative=tian-kai-gao-jiao-ke-chuang-yuan").json()
     expected = [
-        a["number"] for a in ARTICLES if a["chapter"] == 4 and a["number"] >= 12 and any("天開高教科創園" in p for p in a["paragraphs"])
+        a["number"]
+        for a in ARTICLES
+        if a["chapter"] == 4 and a["number"] >= 12 and any("天開高教科創園" in p for p in a["paragraphs"])
     ]
     assert [a["number"] for a in body["results"]] == expected
 
@@ -189,7 +191,11 @@ def test_article_pages_of_five_and_fifty_cost_the_same_queries(api):
 
 def test_page_links_keep_a_query_sent_as_raw_utf8(api):
     # curl '…?q=发展' sends the characters unescaped; the links must search for the same words.
-    response = api.generic("GET", "/api/v1/plans/tianjin-15th-fyp-proposals/articles/", QUERY_STRING="q=发展&page_size=5".encode().decode("latin-1"))
+    response = api.generic(
+        "GET",
+        "/api/v1/plans/tianjin-15th-fyp-proposals/articles/",
+        QUERY_STRING="q=发展&page_size=5".encode().decode("latin-1"),
+    )
     assert response.status_code == 200
     following = api.get(response.json()["next"])
     assert following.status_code == 200

@@ -43,7 +43,11 @@ def test_chapter_detail_lists_its_articles(api):
         **expected_chapter(chapter),
         "articles": [
             {"url": f"{BASE}/articles/{n}/", "number": n, "title": title}
-            for n, title in [(7, "深度融入以首都為核心的世界級城市群建設"), (8, "全面加強協同創新和產業協作"), (9, "深化拓展重點領域合作")]
+            for n, title in [
+                (7, "深度融入以首都為核心的世界級城市群建設"),
+                (8, "全面加強協同創新和產業協作"),
+                (9, "深化拓展重點領域合作"),
+            ]
         ],
     }
 

@@ -6,7 +6,14 @@ from tests.text import PLAN
 
 P = f"/api/v1/plans/{PLAN}"
 LISTS = [f"{P}/chapters/", f"{P}/articles/", f"{P}/goals/", f"{P}/principles/", f"{P}/initiatives/", "/api/v1/plans/"]
-DETAILS = [f"{P}/", f"{P}/chapters/1/", f"{P}/articles/1/", f"{P}/goals/1/", f"{P}/principles/1/", f"{P}/initiatives/shi-xiang-xing-dong/"]
+DETAILS = [
+    f"{P}/",
+    f"{P}/chapters/1/",
+    f"{P}/articles/1/",
+    f"{P}/goals/1/",
+    f"{P}/principles/1/",
+    f"{P}/initiatives/shi-xiang-xing-dong/",
+]
 OTHERS = ["/api/v1/", f"{P}/source", "/api/v1/schema/", "/api/v1/docs/"]
 HUGE = "99999999999999999999"
 
@@ -146,8 +153,13 @@ def test_an_unsupported_media_type_is_refused_not_crashed(api, accept):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/", f"/api/v1/plans/{PLAN}/source", f"/api/v1/plans/{PLAN}/terms/", f"/api/v1/plans/{PLAN}/terms/京津冀/",
-     f"/api/v1/plans/{PLAN}/datapackage.zip"],
+    [
+        "/api/v1/",
+        f"/api/v1/plans/{PLAN}/source",
+        f"/api/v1/plans/{PLAN}/terms/",
+        f"/api/v1/plans/{PLAN}/terms/京津冀/",
+        f"/api/v1/plans/{PLAN}/datapackage.zip",
+    ],
 )
 def test_head_is_answered_wherever_get_is(api, path):
     get, head = api.get(path), api.head(path)

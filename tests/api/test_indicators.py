@@ -93,7 +93,9 @@ def all_initiatives(api, query=""):
 def test_initiatives_are_the_curated_list_in_its_order(api):
     results = all_initiatives(api)
     assert len(results) == len(INITIATIVES) == 119
-    assert [(i["slug"], i["kind"], i["name"]) for i in results] == [(r["slug"], r["kind"], r["name"]) for r in INITIATIVES]
+    assert [(i["slug"], i["kind"], i["name"]) for i in results] == [
+        (r["slug"], r["kind"], r["name"]) for r in INITIATIVES
+    ]
     assert all(i["url"] == f"{BASE}/initiatives/{i['slug']}/" and i["plan"] == PLAN for i in results)
 
 
@@ -109,7 +111,18 @@ def test_every_initiative_lists_each_place_that_names_it_with_the_count(api):
 
 # Totals by str.count over the corrected text (none of these names occurs in the title or subtitle).
 @pytest.mark.parametrize(
-    "name", ["十項行動", "天開高教科創園", "海河實驗室", "魯班工坊", "津牌養老", "楓橋經驗", "一基地三區", "千萬工程", "京津冀協同發展"]
+    "name",
+    [
+        "十項行動",
+        "天開高教科創園",
+        "海河實驗室",
+        "魯班工坊",
+        "津牌養老",
+        "楓橋經驗",
+        "一基地三區",
+        "千萬工程",
+        "京津冀協同發展",
+    ],
 )
 def test_initiative_mention_count_is_how_often_the_text_names_it(api, name):
     slug = next(row["slug"] for row in INITIATIVES if row["name"] == name)

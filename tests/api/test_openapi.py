@@ -42,7 +42,10 @@ PATH_VALUES = {"plan": PLAN, "number": "6", "slug": "lu-ban-gong-fang", "term": 
 
 # The foundation's paths; later features add more, and every documented path is checked.
 FOUNDATION_PATHS = {
-    "/api/v1/", "/api/v1/plans/", "/api/v1/plans/{plan}/", "/api/v1/plans/{plan}/source",
+    "/api/v1/",
+    "/api/v1/plans/",
+    "/api/v1/plans/{plan}/",
+    "/api/v1/plans/{plan}/source",
     *(f"/api/v1/plans/{{plan}}/{name}/" for name in ("chapters", "articles", "goals", "principles", "initiatives")),
     *(f"/api/v1/plans/{{plan}}/{name}/{{number}}/" for name in ("chapters", "articles", "goals", "principles")),
     "/api/v1/plans/{plan}/initiatives/{slug}/",
@@ -58,7 +61,11 @@ def real_path(template):
 
 
 def required_query(operation):
-    return {p["name"]: REQUIRED_VALUES[p["name"]] for p in operation.get("parameters", []) if p.get("required") and p["in"] == "query"}
+    return {
+        p["name"]: REQUIRED_VALUES[p["name"]]
+        for p in operation.get("parameters", [])
+        if p.get("required") and p["in"] == "query"
+    }
 
 
 def response_validator(spec, pointer):
@@ -134,7 +141,10 @@ def test_the_validator_catches_a_body_that_breaks_the_schema(spec):
 
 # Real values for free-text query parameters.
 EXAMPLE_VALUES = {
-    "initiative": ["lu-ban-gong-fang"], "plan": [PLAN], "q": ["京津冀", "新质生产力"], "type": ["article", "chapter,goal"],
+    "initiative": ["lu-ban-gong-fang"],
+    "plan": [PLAN],
+    "q": ["京津冀", "新质生产力"],
+    "type": ["article", "chapter,goal"],
 }
 
 
@@ -166,7 +176,11 @@ def test_every_documented_query_parameter_is_accepted_with_a_documented_value(ap
             if parameter["in"] != "query" or parameter["name"] == "format":
                 continue
             for value in example_values(parameter):
-                query = {"page_size": 1, parameter["name"]: value} if template.endswith("s/") else {parameter["name"]: value}
+                query = (
+                    {"page_size": 1, parameter["name"]: value}
+                    if template.endswith("s/")
+                    else {parameter["name"]: value}
+                )
                 response = api.get(real_path(template), {**required_query(item["get"]), **query})
                 assert response.status_code == 200, (template, parameter["name"], value, response.content[:200])
 

@@ -175,9 +175,14 @@ def test_a_second_plan_folder_is_served_beside_the_first(api, tmp_path):
     assert api.get(f"/api/v1/plans/{PLAN}/articles/4/").json()["title"] == "指導思想"
     assert api.get(f"/api/v1/plans/{other}/articles/5/").status_code == 404
     goals = api.get(f"/api/v1/plans/{other}/goals/").json()["results"]
-    assert [(g["horizon"], g["title"]) for g in goals] == [(2029, "經濟實力明顯增強"), (2030, "到二〇三〇年基本實現現代化")]
+    assert [(g["horizon"], g["title"]) for g in goals] == [
+        (2029, "經濟實力明顯增強"),
+        (2030, "到二〇三〇年基本實現現代化"),
+    ]
     mentions = api.get(f"/api/v1/plans/{other}/initiatives/shi-xiang-xing-dong/").json()["mentions"]
-    assert [(m["place"], m["chapter"]["number"], m["article"] and m["article"]["number"], m["count"]) for m in mentions] == [
+    assert [
+        (m["place"], m["chapter"]["number"], m["article"] and m["article"]["number"], m["count"]) for m in mentions
+    ] == [
         ("article", 1, 1, 1),
         ("chapter", 2, None, 1),
         ("article", 2, 4, 1),

@@ -61,11 +61,9 @@ ERRATA = [
 ]
 
 # Continuation lines (unnumbered paragraphs) and the article they belong to.
-EXPECTED_CONTINUATIONS = {8: 3, **dict.fromkeys(range(12, 18), 5),
-                          **dict.fromkeys(range(19, 27), 6), 90: 49}
+EXPECTED_CONTINUATIONS = {8: 3, **dict.fromkeys(range(12, 18), 5), **dict.fromkeys(range(19, 27), 6), 90: 49}
 
-KINDS = {"word", "subword", "single-char", "initiative", "multiword",
-         "phrase", "or", "exclude", "no-match"}
+KINDS = {"word", "subword", "single-char", "initiative", "multiword", "phrase", "or", "exclude", "no-match"}
 SCRIPTS = {"hans", "hant", "mixed", "none"}
 
 T2S = opencc.OpenCC("t2s")
@@ -132,13 +130,13 @@ class Document:
         if continuations != EXPECTED_CONTINUATIONS:
             raise ValueError(f"continuation lines differ from the README: {continuations!r}")
         # Normalised per paragraph, joined by newlines: no match spans paragraphs.
-        self.norm_body = {n: "\n".join(norm(p) for p in a.paragraphs)
-                          for n, a in self.articles.items()}
+        self.norm_body = {n: "\n".join(norm(p) for p in a.paragraphs) for n, a in self.articles.items()}
         self.norm_title = {n: norm(a.title) for n, a in self.articles.items()}
         self.norm_text = "\n".join(norm(line_) for line_ in lines)
 
 
 # ---------------------------------------------------------------- queries
+
 
 def parse_query(q):
     """Return (groups, negatives): groups is a list of OR-lists of terms that
@@ -232,6 +230,7 @@ def script_of(q):
 
 # ---------------------------------------------------------------- checking
 
+
 def check(doc, cases):
     errors = []
     uncorrected = Document(doc.raw, apply_errata=False)
@@ -260,11 +259,15 @@ def check(doc, cases):
         if case["script"] not in SCRIPTS:
             err(case, "unknown script {!r}".format(case["script"]))
         elif case["script"] not in script_of(q):
-            err(case, "script {!r} but the query's characters say {}".format(case["script"], "/".join(sorted(script_of(q)))))
+            err(
+                case,
+                "script {!r} but the query's characters say {}".format(case["script"], "/".join(sorted(script_of(q)))),
+            )
         for field in ("found", "top3", "absent"):
             v = case[field]
-            if not (isinstance(v, list) and all(isinstance(x, int) and 1 <= x <= 52 for x in v)
-                    and v == sorted(set(v))):
+            if not (
+                isinstance(v, list) and all(isinstance(x, int) and 1 <= x <= 52 for x in v) and v == sorted(set(v))
+            ):
                 err(case, f"{field} must be a sorted list of distinct article numbers")
         try:
             groups, negatives = parse_query(q)
@@ -306,8 +309,12 @@ def check(doc, cases):
             # whose words all occur in the `absent` articles but never
             # contiguously, or a term that occurs in the document only outside
             # the articles (title, preamble, chapter lead paragraphs).
-            phrase_split = (kind == "phrase" and len(terms) == 1 and case["absent"]
-                            and all(split_match(doc, terms[0], a) for a in case["absent"]))
+            phrase_split = (
+                kind == "phrase"
+                and len(terms) == 1
+                and case["absent"]
+                and all(split_match(doc, terms[0], a) for a in case["absent"])
+            )
             outside = all(norm(t) in doc.norm_text for t in terms)
             if not (phrase_split or outside):
                 err(case, f"kind {kind} but nothing matches")

@@ -38,7 +38,12 @@ def test_search_result_carries_type_plan_identifier_title_url_score_and_snippet(
 
 @pytest.mark.parametrize(
     ("simplified", "traditional"),
-    [("新质生产力", "新質生產力"), ("碳达峰", "碳達峯"), ("先进制造业", "先進製造業"), ("天开高教科创园", "天開高教科創園")],
+    [
+        ("新质生产力", "新質生產力"),
+        ("碳达峰", "碳達峯"),
+        ("先进制造业", "先進製造業"),
+        ("天开高教科创园", "天開高教科創園"),
+    ],
 )
 def test_simplified_and_traditional_queries_give_identical_responses(api, simplified, traditional):
     hans = search(api, q=simplified, page_size=100)
@@ -132,14 +137,20 @@ def test_an_unknown_type_is_a_400_and_an_unknown_plan_a_404(api):
     assert unknown_plan.json()["detail"] == "No plan with slug 'nope'."
 
 
-@pytest.mark.parametrize("q", ["京津冀 & 交通", "京津冀|交通", "!京津冀 交通", "京津冀:* 交通", "京津冀 <-> 交通", "京津冀'\\ 交通"])
+@pytest.mark.parametrize(
+    "q", ["京津冀 & 交通", "京津冀|交通", "!京津冀 交通", "京津冀:* 交通", "京津冀 <-> 交通", "京津冀'\\ 交通"]
+)
 def test_tsquery_operators_typed_by_a_user_are_plain_separators(api, q):
     assert search(api, q=q, type="article")["count"] == search(api, q="京津冀 交通", type="article")["count"] == 2
 
 
 def test_or_with_nothing_to_join_is_searched_as_a_word(api):
     assert search(api, q="OR")["count"] == 0
-    assert search(api, q="港 OR", type="article") == search(api, q="港 or", type="article") == search(api, q="港", type="article")
+    assert (
+        search(api, q="港 OR", type="article")
+        == search(api, q="港 or", type="article")
+        == search(api, q="港", type="article")
+    )
 
 
 def test_unbalanced_quote_is_a_phrase_to_the_end(api):
@@ -169,7 +180,11 @@ def test_search_index_is_maintained_by_the_loader(api):
     plan = Plan.objects.get(slug=PLAN)
     assert plan.search_entries.filter(type="article").count() == plan.articles.count()
     assert plan.search_entries.count() == (
-        plan.articles.count() + plan.chapters.count() + plan.goals.count() + plan.principles.count() + plan.initiatives.count()
+        plan.articles.count()
+        + plan.chapters.count()
+        + plan.goals.count()
+        + plan.principles.count()
+        + plan.initiatives.count()
     )
 
 
@@ -202,8 +217,21 @@ def test_search_takes_three_queries_whatever_the_page_size(api, django_assert_nu
 
 @pytest.mark.parametrize(
     ("q", "status"),
-    [('"', 400), ('""', 400), ('-"', 400), ("OR OR", 200), ("- -", 400), ('"-交通"', 200), ('京津冀 -"', 200),
-     ("((港))", 200), ("港:*", 200), ("'港'", 200), ("港\\", 200), ("港 OR -交通", 200), ("\t港\n", 200)],
+    [
+        ('"', 400),
+        ('""', 400),
+        ('-"', 400),
+        ("OR OR", 200),
+        ("- -", 400),
+        ('"-交通"', 200),
+        ('京津冀 -"', 200),
+        ("((港))", 200),
+        ("港:*", 200),
+        ("'港'", 200),
+        ("港\\", 200),
+        ("港 OR -交通", 200),
+        ("\t港\n", 200),
+    ],
 )
 def test_odd_queries_are_answered_never_a_500(api, q, status):
     response = api.get(SEARCH, {"q": q})
