@@ -87,3 +87,35 @@ def test_a_process_killed_with_sigkill_is_forgotten_on_the_next_start(data_dir):
     while server_running(data_dir) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not server_running(data_dir)
+
+
+def run_manage(data_dir, *args, **env):
+    """Run manage.py in a new process whose embedded database would live in `data_dir`."""
+    environ = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environ.update(PLAN_API_PGDATA=str(data_dir), **env)
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def test_commands_that_need_no_database_never_start_it(data_dir, tmp_path):
+    from tests import smallplan
+
+    plans = tmp_path / "plans"
+    smallplan.write_plan(plans)
+    run_manage(data_dir, "check")
+    built = run_manage(data_dir, "build_fixtures", PLAN_FIXTURES_DIR=str(plans))
+    assert built.stdout.startswith(f"{smallplan.SLUG}: 2 chapters, 4 articles")
+    assert not data_dir.exists()
+
+
+def test_the_first_connection_starts_the_embedded_server_and_the_command_stops_it_on_exit(data_dir):
+    run_manage(data_dir, "migrate", "--noinput", "-v0")
+    assert (data_dir / "PG_VERSION").exists()
+    assert handle_pids(data_dir) == []
+    assert not server_running(data_dir)
