@@ -58,9 +58,10 @@ lint: $(VENV)/.installed-test
 fuzz: $(VENV)/.installed-test
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) -m pytest -p no:cacheprovider tests/test_schema_fuzz.py
 
-# Load test of a `make prod` server it starts on loopback (bench/load.py --help).
-bench: db
-	$(PY) bench/load.py
+# plan-api (cache off and on) against Datasette and nginx under wrk, issue 12's table (bench/compare.py --help);
+# options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --warmup 1 --repeat 1".
+bench: install
+	$(PY) bench/compare.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pgdata .run .pytest_cache
