@@ -709,7 +709,9 @@ starting point (wrk's Lua has no hook per connection). Datasette serves its file
 `datasette serve` always does, logs every request (gunicorn logs none by default); a detail is
 `?_shape=object`, a list and a search `?_shape=objects` (rows as objects with Datasette's count and facet
 suggestions, as its default table JSON); its full-text search uses SQLite FTS5's default tokenizer, which takes
-a run of Chinese characters between punctuation for one word. With the cache on, a streamed CSV is not stored."""
+a run of Chinese characters between punctuation for one word. plan-api's cache is local to each worker process
+unless CACHE_URL names a Redis, so a connection that lands on another worker can miss after the warm-up; a
+streamed CSV is never stored."""
 
 
 def print_report(report, sets, systems, args):
@@ -841,8 +843,8 @@ def main():
     systems = 3 + bool(nginx)
     cells = args.repeat * (len(args.sets) * systems + 2 * len(set(ONE_CONNECTION_TARGETS) & set(args.sets)))
     minutes = cells * (args.duration + args.warmup + 0.5) / 60
-    print(f"{cells} runs of {args.warmup} + {args.duration} s: about {minutes:.0f} min once the servers are up; "
-          f"server logs in {LOG_DIR.relative_to(ROOT)}/", flush=True)  # fmt: skip
+    print(f"{cells} runs of {args.warmup} + {args.duration} s: about {minutes:.1f} min once the servers are up, plus "
+          f"the cache's warm-up; server logs in {LOG_DIR.relative_to(ROOT)}/", flush=True)  # fmt: skip
 
     signal.signal(signal.SIGTERM, stop_on_signal)
     signal.signal(signal.SIGHUP, stop_on_signal)
