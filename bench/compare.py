@@ -476,6 +476,27 @@ def warm_up(server, system, paths_file, urls, threads, connections, seconds):
     print("  (after a minute of warm-up, the cache still missed)")
 
 
+def wait_until_idle(servers, database, seconds=15):
+    """Wait until no server is still working on requests that wrk gave up on when its run ended.
+
+    A view goes on computing its response after the client has gone; left alone, the CPU time of the warm-up's
+    last requests would count in the timed run that follows.
+    """
+    roots = [server.process.pid for server in servers] + ([database] if database else [])
+
+    def busy():
+        return sum(sum(cpu_snapshot(pid).values()) for pid in roots)
+
+    deadline = time.monotonic() + seconds
+    before = busy()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        after = busy()
+        if after - before < 0.02:  # under a tenth of a core
+            return
+        before = after
+
+
 def worker_split(before, after, master):
     """Each worker's share of the workers' CPU time during the cell, largest first, in percent."""
     deltas = [after[pid] - before.get(pid, 0.0) for pid in after if pid != master]
@@ -702,7 +723,9 @@ NOTES = """
 Notes. CPU per request: the CPU time (user + system) that the server's process tree (gunicorn's master and
 workers, Datasette's one process, nginx's master and workers) and, for plan-api, the PostgreSQL postmaster's
 tree (backends included) used during the timed run, divided by the requests completed; for plan-api it is
-split as (server + database). Datasette's SQLite runs inside its process. "workers' CPU" is each gunicorn or
+split as (server + database). Each timed run starts once every server is idle; the requests still in flight
+when it ends (up to one per connection) add their CPU but are not counted, which matters only where a cell
+completes few requests. Datasette's SQLite runs inside its process. "workers' CPU" is each gunicorn or
 nginx worker's share of the workers' CPU, per repetition. non-2xx is what wrk counts as errors (status 400 and
 above); every URL answered 200 on every system before timing. Each wrk thread walks the URL list from its own
 starting point (wrk's Lua has no hook per connection). Datasette serves its file immutable (-i) and, as
@@ -813,6 +836,7 @@ def run_cells(sets, servers, work, args):
                 server, paths_file = servers[system], paths_files[url_set.key, system]
                 urls = len(url_set.paths(system))
                 warm_up(server, system, paths_file, urls, threads, connections, args.warmup)
+                wait_until_idle(servers.values(), database)
                 counted_database = database if system in ("off", "on") else None
                 cell = measure(server, counted_database, paths_file, args.duration, connections, threads,
                                count_misses=system == "on")  # fmt: skip
