@@ -520,11 +520,11 @@ def measure(server, database, paths_file, seconds, connections, threads, count_m
     server_cpu = sum(server_after.values()) - sum(server_before.values())
     database_cpu = sum(database_after.values()) - sum(database_before.values())
     requests = result["requests"]
-    seconds = result["duration_us"] / 1e6
+    elapsed = result["duration_us"] / 1e6
     return {
         "requests": requests,
-        "seconds": seconds,
-        "rps": requests / seconds,
+        "seconds": elapsed,
+        "rps": requests / elapsed,
         "p50_ms": result["p50_us"] / 1000 if requests else None,
         "p99_ms": result["p99_us"] / 1000 if requests else None,
         "non_2xx": result["status_errors"],
@@ -535,8 +535,8 @@ def measure(server, database, paths_file, seconds, connections, threads, count_m
         "database_cpu_ms": 1000 * database_cpu / requests if requests and database else None,
         "cache_misses": result["cache_misses"] if count_misses else None,
         "worker_split": worker_split(server_before, server_after, server.process.pid),
-        "wrk_cores": wrk_cpu / seconds,
-        "other_cores": max(0.0, machine_cpu - server_cpu - database_cpu - wrk_cpu) / seconds,
+        "wrk_cores": wrk_cpu / elapsed,
+        "other_cores": max(0.0, machine_cpu - server_cpu - database_cpu - wrk_cpu) / elapsed,
     }
 
 
