@@ -640,7 +640,7 @@ def environment(servers):
 
 def print_header(report, args):
     env = report["environment"]
-    nginx = f"nginx {env['nginx']}" if env["nginx"] else "no nginx (apt-get install nginx for the static row)"
+    nginx = env["nginx"] or "no nginx (apt-get install nginx for the static row)"
     others = [cell["other_cores"] for cell in report["cells"]]
     wrks = [cell["wrk_cores"] for cell in report["cells"] if cell["mode"] == "load"]
     print(f"\n# plan-api against Datasette: wrk -t{args.threads} -c{args.connections}, {args.duration} s per cell "
