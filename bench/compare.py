@@ -455,9 +455,10 @@ def wrk(base_url, paths_file, threads, connections, seconds, count_misses=False)
 def warm_up(server, system, paths_file, urls, threads, connections, seconds):
     """wrk for `seconds`, results unused.
 
-    For plan-api with its cache on, again until a whole run is answered from the cache, so that the timed run
-    measures the cache rather than filling it; unless the URLs are not cached at all (a streamed CSV), or a
-    minute has passed.
+    For plan-api with its cache on, again until two runs in a row are answered from the cache, so that the
+    timed run measures the cache rather than filling it; unless the URLs are not cached at all (a streamed
+    CSV), or a minute has passed. The cache is per worker and each wrk run opens new connections, which the
+    workers share out anew: two clean runs make it likelier that every worker has every URL.
     """
     if system != "on":
         if seconds:
@@ -465,11 +466,12 @@ def warm_up(server, system, paths_file, urls, threads, connections, seconds):
         return
     workers = len(server.workers())
     deadline = time.monotonic() + 60
-    sent = 0
+    sent = clean_runs = 0
     while time.monotonic() < deadline:
         result = wrk(server.base_url, paths_file, threads, connections, max(seconds, 1), count_misses=True)
         sent += result["requests"]
-        if result["cache_misses"] == 0:
+        clean_runs = clean_runs + 1 if result["cache_misses"] == 0 else 0
+        if clean_runs == 2:
             return
         if sent >= 3 * urls * workers and result["cache_misses"] > 0.9 * result["requests"]:
             return  # each worker was asked for each URL several times and still missed: not cached
