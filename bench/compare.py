@@ -94,26 +94,30 @@ def url_sets(plan, data, queries):
     quoted = [urllib.parse.quote(query) for query in queries]
     return [
         UrlSet(
-            "detail", f"article detail, {len(articles)} rotating",
+            "detail",
+            f"article detail, {len(articles)} rotating",
             [f"{api}/articles/{n}/" for n in articles],
             [f"{table}/{n}.json?_shape=object" for n in articles],
         ),
         UrlSet(
-            "list", f"article list `?chapter=N`, {len(chapters)} rotating",
+            "list",
+            f"article list `?chapter=N`, {len(chapters)} rotating",
             [f"{api}/articles/?chapter={n}" for n in chapters],
             [f"{table}.json?chapter={n}&_shape=objects" for n in chapters],
         ),
         UrlSet(
-            "search", f"search, {len(queries)} different queries",
+            "search",
+            f"search, {len(queries)} different queries",
             [f"/api/v1/search/?q={q}" for q in quoted],
             [f"{table}.json?_search={q}&_shape=objects" for q in quoted],
         ),
         UrlSet(
-            "csv", "CSV of all articles",
+            "csv",
+            "CSV of all articles",
             [f"{api}/articles/?format=csv"],
             [f"{table}.csv?_size=max"],
         ),
-    ]  # fmt: skip
+    ]
 
 
 # --- small helpers --------------------------------------------------------------------------------------------
@@ -205,8 +209,13 @@ class Server:
         self.command = [str(part) for part in command]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                self.command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                self.command,
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def wait_ready(self, seconds=120):
         deadline = time.monotonic() + seconds
@@ -246,16 +255,19 @@ class Gunicorn(Server):
     def __init__(self, cache, secret_key):
         self.name = f"plan-api-cache-{cache}"
         super().__init__()
-        self.start([ROOT / ".venv" / "bin" / "gunicorn"], env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "plan_api.settings_production",
-            "SECRET_KEY": secret_key,
-            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS ends at a proxy in production
-            "THROTTLE_ANON_RATE": "off",  # 32 clients from one address would otherwise be throttled
-            "RESPONSE_CACHE_ENABLED": "true" if cache == "on" else "false",
-            "HOST": HOST,
-            "PORT": str(self.port),
-        })  # fmt: skip
+        self.start(
+            [ROOT / ".venv" / "bin" / "gunicorn"],
+            env={
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "plan_api.settings_production",
+                "SECRET_KEY": secret_key,
+                "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; TLS ends at a proxy in production
+                "THROTTLE_ANON_RATE": "off",  # 32 clients from one address would otherwise be throttled
+                "RESPONSE_CACHE_ENABLED": "true" if cache == "on" else "false",
+                "HOST": HOST,
+                "PORT": str(self.port),
+            },
+        )
 
     def workers(self):
         return psutil.Process(self.process.pid).children()
@@ -268,9 +280,7 @@ class Datasette(Server):
     def __init__(self, database):
         super().__init__()
         # -i: immutable, the way Datasette serves published data that only a rebuild changes.
-        self.start([
-            BENCH_VENV / "bin" / "datasette", "serve", "-i", database, "--host", HOST, "--port", self.port,
-        ])  # fmt: skip
+        self.start([BENCH_VENV / "bin" / "datasette", "serve", "-i", database, "--host", HOST, "--port", self.port])
 
 
 class Nginx(Server):
@@ -338,11 +348,16 @@ def build_sqlite(data, path):
     chapter_titles = {chapter["number"]: chapter["title"] for chapter in data["chapters"]}
     rows = [
         (
-            article["number"], article["chapter"], chapter_titles[article["chapter"]], article["title"],
-            "\n".join(article["paragraphs"]), min(article["lines"]), max(article["lines"]),
+            article["number"],
+            article["chapter"],
+            chapter_titles[article["chapter"]],
+            article["title"],
+            "\n".join(article["paragraphs"]),
+            min(article["lines"]),
+            max(article["lines"]),
         )
         for article in data["articles"]
-    ]  # fmt: skip
+    ]
     path.unlink(missing_ok=True)
     with contextlib.closing(sqlite3.connect(path)) as db:
         db.executescript("""
@@ -441,10 +456,9 @@ def wrk(base_url, paths_file, threads, connections, seconds, count_misses=False)
 
     With count_misses, it counts the responses that plan-api's cache did not answer (no `X-Cache: HIT`).
     """
-    command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-        "-s", ROTATE_LUA, base_url, "--", paths_file, threads, *(["count-cache-misses"] if count_misses else []),
-    ]  # fmt: skip
+    options = [f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", ROTATE_LUA]
+    script_arguments = [paths_file, threads, *(["count-cache-misses"] if count_misses else [])]
+    command = ["wrk", *options, base_url, "--", *script_arguments]
     result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=seconds + 60)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
@@ -615,10 +629,17 @@ def command_line():
 
 def environment(servers):
     """The machine, the versions and the revision measured."""
-    python, django, drf, gunicorn = run([VENV_PYTHON, "-c", (
-        "import importlib.metadata as m, platform; "
-        "print(platform.python_version(), *(m.version(p) for p in ('django', 'djangorestframework', 'gunicorn')))"
-    )], timeout=60).split()  # fmt: skip
+    python, django, drf, gunicorn = run(
+        [
+            VENV_PYTHON,
+            "-c",
+            (
+                "import importlib.metadata as m, platform; "
+                "print(platform.python_version(), *(m.version(p) for p in ('django', 'djangorestframework', 'gunicorn')))"
+            ),
+        ],
+        timeout=60,
+    ).split()
     datasette = json.loads(fetch(servers["datasette"].base_url + "/-/versions.json")[2])
     return {
         "cores": os.cpu_count(),
@@ -645,19 +666,27 @@ def print_header(report, args):
     nginx = env["nginx"] or "no nginx (apt-get install nginx for the static row)"
     others = [cell["other_cores"] for cell in report["cells"]]
     wrks = [cell["wrk_cores"] for cell in report["cells"] if cell["mode"] == "load"]
-    print(f"\n# plan-api against Datasette: wrk -t{args.threads} -c{args.connections}, {args.duration} s per cell "
-          f"after {args.warmup} s of warm-up, medians of {args.repeat} interleaved repetitions\n")  # fmt: skip
+    print(
+        f"\n# plan-api against Datasette: wrk -t{args.threads} -c{args.connections}, {args.duration} s per cell "
+        f"after {args.warmup} s of warm-up, medians of {args.repeat} interleaved repetitions\n"
+    )
     print(f"- command: `{env['command']}` (plan-api {env['revision']}, plan {args.plan})")
-    print(f"- machine: {env['cores']} cores, {env['cpu']}, {env['kernel']}; load average "
-          f"{report['load_before']:.2f} before, {report['load_after']:.2f} after; "
-          f"{report['minutes']:.1f} min in all")  # fmt: skip
-    print(f"- versions: Python {env['python']}, Django {env['django']}, DRF {env['djangorestframework']}, "
-          f"gunicorn {env['gunicorn']} ({env['gunicorn_workers']} gthread workers × {env['gunicorn_threads']} "
-          f"threads), {env['postgresql']}, Datasette {env['datasette']} (SQLite {env['sqlite']}), "
-          f"{env['wrk']}, {nginx}")  # fmt: skip
-    print(f"- during the timed runs wrk used {statistics.median(wrks):.2f} cores (median at c{args.connections}) and "
-          f"processes other than wrk and the servers {statistics.median(others):.2f} cores (median; max "
-          f"{max(others):.2f}): above 0.1 or so, the machine was not quiet")  # fmt: skip
+    print(
+        f"- machine: {env['cores']} cores, {env['cpu']}, {env['kernel']}; load average "
+        f"{report['load_before']:.2f} before, {report['load_after']:.2f} after; "
+        f"{report['minutes']:.1f} min in all"
+    )
+    print(
+        f"- versions: Python {env['python']}, Django {env['django']}, DRF {env['djangorestframework']}, "
+        f"gunicorn {env['gunicorn']} ({env['gunicorn_workers']} gthread workers × {env['gunicorn_threads']} "
+        f"threads), {env['postgresql']}, Datasette {env['datasette']} (SQLite {env['sqlite']}), "
+        f"{env['wrk']}, {nginx}"
+    )
+    print(
+        f"- during the timed runs wrk used {statistics.median(wrks):.2f} cores (median at c{args.connections}) and "
+        f"processes other than wrk and the servers {statistics.median(others):.2f} cores (median; max "
+        f"{max(others):.2f}): above 0.1 or so, the machine was not quiet"
+    )
 
 
 def print_set(url_set, report, systems, args):
@@ -669,13 +698,17 @@ def print_set(url_set, report, systems, args):
     for system in ("off", "datasette"):
         what = report["found"].get(f"{url_set.key}/{system}")
         if what and url_set.key == "search":
-            print(f"- {SYSTEMS[system]} found something for {what['queries_with_results']} of {what['queries']} "
-                  f"queries, {what['results']} results in all")  # fmt: skip
+            print(
+                f"- {SYSTEMS[system]} found something for {what['queries_with_results']} of {what['queries']} "
+                f"queries, {what['results']} results in all"
+            )
         elif what:
             print(f"- {SYSTEMS[system]}: {what['rows']} rows of {what['columns']} columns")
     print()
-    print("| system | req/s | min–max | p50 ms | p99 ms | CPU ms/request | non-2xx | socket errors | bytes/response "
-          "| req/s ÷ Datasette | workers' CPU, % |")  # fmt: skip
+    print(
+        "| system | req/s | min–max | p50 ms | p99 ms | CPU ms/request | non-2xx | socket errors | bytes/response "
+        "| req/s ÷ Datasette | workers' CPU, % |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     reference = medians[f"{url_set.key}/datasette/load"]["rps"]
     for system in systems:
@@ -683,12 +716,16 @@ def print_set(url_set, report, systems, args):
         splits = " · ".join("/".join(map(str, split)) for split in summary["worker_splits"]) or "–"
         size = report["bytes"][f"{url_set.key}/{system}"]
         versus = ratio(summary["rps"], reference)
-        print(f"| {SYSTEMS[system]} | {summary['rps']:,.0f} | {summary['rps_min']:,.0f}–{summary['rps_max']:,.0f} "
-              f"| {ms(summary['p50_ms'])} | {ms(summary['p99_ms'])} | {cpu_cell(summary)} | {summary['non_2xx']} "
-              f"| {summary['socket_errors']} | {size:,.0f} | {versus} | {splits} |")  # fmt: skip
+        print(
+            f"| {SYSTEMS[system]} | {summary['rps']:,.0f} | {summary['rps_min']:,.0f}–{summary['rps_max']:,.0f} "
+            f"| {ms(summary['p50_ms'])} | {ms(summary['p99_ms'])} | {cpu_cell(summary)} | {summary['non_2xx']} "
+            f"| {summary['socket_errors']} | {size:,.0f} | {versus} | {splits} |"
+        )
     on = medians[f"{url_set.key}/on/load"]
-    print(f"\n{SYSTEMS['on']}: {on['cache_misses']:,} of {on['requests']:,} responses in the timed runs were not "
-          "from the cache (X-Cache not HIT)")  # fmt: skip
+    print(
+        f"\n{SYSTEMS['on']}: {on['cache_misses']:,} of {on['requests']:,} responses in the timed runs were not "
+        "from the cache (X-Cache not HIT)"
+    )
 
 
 def print_one_connection(sets, report):
@@ -703,22 +740,28 @@ def print_one_connection(sets, report):
         for system in ("off", "datasette"):
             summary = report["medians"][f"{url_set.key}/{system}/single"]
             target = ONE_CONNECTION_TARGETS[url_set.key] if system == "off" else ""
-            print(f"| {url_set.title} | {SYSTEMS[system]} | {ms(summary['p50_ms'])} | {ms(summary['p99_ms'])} "
-                  f"| {summary['rps']:,.0f} | {target} |")  # fmt: skip
+            print(
+                f"| {url_set.title} | {SYSTEMS[system]} | {ms(summary['p50_ms'])} | {ms(summary['p99_ms'])} "
+                f"| {summary['rps']:,.0f} | {target} |"
+            )
 
 
 def print_summary(sets, report, args):
     """Issue 12's table, once with the cache off and once with it on."""
     for system, label in (("off", "cache off"), ("on", "cache on")):
-        print(f"\n| {label}, c{args.connections} | plan-api req/s | Datasette req/s | ratio "
-              "| CPU per request (server + database) |")
+        print(
+            f"\n| {label}, c{args.connections} | plan-api req/s | Datasette req/s | ratio "
+            "| CPU per request (server + database) |"
+        )
         print("|---|---:|---:|---:|---|")
         for url_set in sets:
             ours = report["medians"][f"{url_set.key}/{system}/load"]
             theirs = report["medians"][f"{url_set.key}/datasette/load"]
             versus = ratio(ours["rps"], theirs["rps"])
-            print(f"| {url_set.title} | {ours['rps']:,.0f} | {theirs['rps']:,.0f} | {versus} "
-                  f"| {ms(ours['cpu_ms'])} ms vs {ms(theirs['cpu_ms'])} ms |")  # fmt: skip
+            print(
+                f"| {url_set.title} | {ours['rps']:,.0f} | {theirs['rps']:,.0f} | {versus} "
+                f"| {ms(ours['cpu_ms'])} ms vs {ms(theirs['cpu_ms'])} ms |"
+            )
 
 
 NOTES = """
@@ -840,13 +883,15 @@ def run_cells(sets, servers, work, args):
                 warm_up(server, system, paths_file, urls, threads, connections, args.warmup)
                 wait_until_idle(servers.values(), database)
                 counted_database = database if system in ("off", "on") else None
-                cell = measure(server, counted_database, paths_file, args.duration, connections, threads,
-                               count_misses=system == "on")  # fmt: skip
+                count_misses = system == "on"
+                cell = measure(server, counted_database, paths_file, args.duration, connections, threads, count_misses)
                 cell.update(set=url_set.key, system=system, mode=mode, connections=connections, repetition=repetition)
                 cells.append(cell)
-                print(f"  {repetition}/{args.repeat} {url_set.key:<6} {SYSTEMS[system]:<19} c{connections:<3} "
-                      f"{cell['rps']:9,.0f} req/s  p50 {ms(cell['p50_ms']):>5} ms  non-2xx {cell['non_2xx']}",
-                      flush=True)  # fmt: skip
+                print(
+                    f"  {repetition}/{args.repeat} {url_set.key:<6} {SYSTEMS[system]:<19} c{connections:<3} "
+                    f"{cell['rps']:9,.0f} req/s  p50 {ms(cell['p50_ms']):>5} ms  non-2xx {cell['non_2xx']}",
+                    flush=True,
+                )
                 if not cell["requests"]:
                     print(f"  (no request completed within {args.duration} s: give the cells more time, --duration)")
     return cells
@@ -869,8 +914,11 @@ def main():
     systems = 3 + bool(nginx)
     cells = args.repeat * (len(args.sets) * systems + 2 * len(set(ONE_CONNECTION_TARGETS) & set(args.sets)))
     minutes = cells * (args.duration + args.warmup + 0.5) / 60
-    print(f"{cells} runs of {args.warmup} + {args.duration} s: about {minutes:.1f} min once the servers are up, plus "
-          f"the cache's warm-up; server logs in {LOG_DIR.relative_to(ROOT)}/", flush=True)  # fmt: skip
+    print(
+        f"{cells} runs of {args.warmup} + {args.duration} s: about {minutes:.1f} min once the servers are up, plus "
+        f"the cache's warm-up; server logs in {LOG_DIR.relative_to(ROOT)}/",
+        flush=True,
+    )
 
     signal.signal(signal.SIGTERM, stop_on_signal)
     signal.signal(signal.SIGHUP, stop_on_signal)
@@ -895,8 +943,9 @@ def main():
         "environment": env,
         "arguments": {key: (str(value) if isinstance(value, Path) else value) for key, value in vars(args).items()},
         "queries": queries,
-        "urls": {url_set.key: {"plan-api": url_set.api_paths, "datasette": url_set.datasette_paths}
-                 for url_set in sets},
+        "urls": {
+            url_set.key: {"plan-api": url_set.api_paths, "datasette": url_set.datasette_paths} for url_set in sets
+        },
         **answers,
         "cells": cells,
         "medians": {key: summarise(repetitions) for key, repetitions in by_cell.items()},
