@@ -10,8 +10,9 @@ class RejectMalformedQueryMiddleware:
     """Answer 400 to a request whose path or query holds a NUL byte, or whose query is absurdly long.
 
     PostgreSQL refuses NUL bytes in text, so such a value would otherwise reach the database as an error.
-    The length caps (MAX_QUERY_STRING_LENGTH, MAX_QUERY_VALUE_LENGTH) keep a search term or filter from
-    costing the database more than a reader could mean.
+    The length caps (MAX_QUERY_STRING_LENGTH in bytes as sent, MAX_QUERY_VALUE_LENGTH in characters) keep a
+    search term or filter from costing the database more than a reader could mean; plan_api/limits.py makes
+    them agree with gunicorn's.
     """
 
     def __init__(self, get_response):
@@ -24,7 +25,7 @@ class RejectMalformedQueryMiddleware:
         if query_length > settings.MAX_QUERY_STRING_LENGTH:
             return problem(
                 414,
-                f"The query string is {query_length} characters long; at most {settings.MAX_QUERY_STRING_LENGTH} are accepted.",
+                f"The query string is {query_length} bytes long; at most {settings.MAX_QUERY_STRING_LENGTH} are accepted.",
             )
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):

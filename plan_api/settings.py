@@ -11,7 +11,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from plan_api import embedded_db
+from plan_api import embedded_db, limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,9 +166,12 @@ DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
 # The selector that reads every plan's version ({slug: (version, updated_at timestamp)}): named here, because
 # plan_api, below the apps, does not import them.
 DATASET_VERSIONS = "articles.selectors.dataset_versions"
-# Refuse absurd queries before they reach a view: the whole query string, and any single value, in characters.
-MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000)
+# Refuse absurd queries before they reach a view: the whole query string in bytes as sent (percent-encoded), and
+# any single value in characters. They must agree with each other and with gunicorn's request line (limits.py).
+MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 4096)
 MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
+if _problem := limits.query_limits_problem(MAX_QUERY_STRING_LENGTH, MAX_QUERY_VALUE_LENGTH):
+    raise ImproperlyConfigured(_problem)
 # Seconds a client is told to wait (Retry-After) when the database is unreachable.
 DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5)
 

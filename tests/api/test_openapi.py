@@ -105,7 +105,7 @@ def error_request(template, status, operation):
     if status == 404:
         return template, {"page": "999"}
     if status == 414:
-        return real_path(template), {f"p{i}": "x" * 150 for i in range(15)}
+        return real_path(template), {f"p{i}": "x" * 150 for i in range(30)}  # 4,650 bytes
     return real_path(template), {}
 
 
