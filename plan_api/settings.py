@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "plan_api.middleware.StaticFilesMiddleware",  # WhiteNoise, its errors as problem+json
     "corsheaders.middleware.CorsMiddleware",  # above the cache: CORS headers depend on the request's Origin
     # Near the top so that a cached answer skips everything below it; what is stored already carries the
     # headers the middleware below adds (Vary, X-Frame-Options), none of which depends on the client.

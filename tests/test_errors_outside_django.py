@@ -184,3 +184,36 @@ def test_query_limits_that_disagree_stop_the_start_naming_the_variable():
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured: MAX_QUERY_STRING_LENGTH must be at least 2824 bytes" in result.stderr
+
+
+STATIC_FILE = "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css"
+
+
+def _response_problem(response, expected):
+    return assert_problem(response.status_code, response["Content-Type"], response.content, expected)
+
+
+def test_a_static_file_read_with_another_method_is_405_problem_json(api):
+    for method in (api.post, api.put, api.delete, api.options):
+        response = method(STATIC_FILE)
+        problem = _response_problem(response, 405)
+        assert response["Allow"] == "GET, HEAD"
+    assert problem["detail"] == "Method 'OPTIONS' not allowed: static files are read with GET or HEAD."
+
+
+def test_a_range_beyond_a_static_file_is_416_problem_json(api):
+    size = len(b"".join(api.get(STATIC_FILE).streaming_content))
+    response = api.get(STATIC_FILE, HTTP_RANGE=f"bytes={size + 10}-")
+    problem = _response_problem(response, 416)
+    assert response["Content-Range"] == f"bytes */{size}"
+    assert problem["detail"] == f"The range 'bytes={size + 10}-' is not within the file."
+
+
+def test_static_files_are_still_served_ranged_and_revalidated(api):
+    whole = api.get(STATIC_FILE)
+    assert whole.status_code == 200
+    assert whole["Content-Type"].startswith("text/css")
+    body = b"".join(whole.streaming_content)
+    part = api.get(STATIC_FILE, HTTP_RANGE="bytes=0-9")
+    assert (part.status_code, b"".join(part.streaming_content)) == (206, body[:10])
+    assert api.get(STATIC_FILE, HTTP_IF_NONE_MATCH=whole["ETag"]).status_code == 304
