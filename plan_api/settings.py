@@ -225,8 +225,15 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1, so that a nullable nested object is documented as oneOf [object, null]: 3.0 has no
     # true way to say it (3.0.3: `nullable` beside allOf/$ref does not admit null).
     "OAS_VERSION": "3.1.0",
+    # Enum components named for what they are (not TypeEnum, KindEnum), for the types of generated clients.
+    "ENUM_NAME_OVERRIDES": {
+        "SearchType": "search.models.SearchEntry.Type",
+        "InitiativeKind": "indicators.models.Initiative.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "plan_api.schema.plain_version",
+        "plan_api.schema.name_enums",
         "plan_api.schema.add_problem_responses",
     ],
 }
