@@ -7,26 +7,17 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.renderers import JSONRenderer
 
 from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
 
 
-class JSONOptionsMixin:
-    """OPTIONS answered as on every other endpoint of the API: 200, `Allow: GET, HEAD, OPTIONS` and DRF's
-    description of the view, in JSON (these views' own renderers write YAML or an HTML page)."""
-
-    def options(self, request, *args, **kwargs):
-        response = super().options(request, *args, **kwargs)
-        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return response
-
-
-class SchemaView(JSONOptionsMixin, SpectacularAPIView):
+# Both answer OPTIONS as every view does (200, Allow, their description in JSON: plan_api/negotiation.py); their
+# docstrings are that description.
+class SchemaView(SpectacularAPIView):
     """The OpenAPI 3.1 document of this API: YAML, or JSON with `?format=json`."""
 
 
-class DocsView(JSONOptionsMixin, SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerView):
     """Swagger UI: the OpenAPI document of this API, browsable, with its assets served from here."""
 
     @extend_schema(exclude=True)  # a page for people, not an operation of the API

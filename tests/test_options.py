@@ -51,3 +51,15 @@ def test_a_write_to_the_schema_or_docs_is_405_and_allow_lists_what_is_answered(a
         assert response["Content-Type"] == "application/problem+json"
         assert allowed(response) == {"GET", "HEAD", "OPTIONS"}
         assert api.options(path).status_code == 200
+
+
+def test_options_is_described_in_json_whatever_accept_or_format_ask_for(api):
+    for path, query, accept in [
+        (f"/api/v1/plans/{PLAN}/articles/", "", "text/html"),
+        (f"/api/v1/plans/{PLAN}/articles/", "?format=csv", "*/*"),
+        ("/api/v1/docs/", "", "application/json"),
+        ("/api/v1/schema/", "?format=json", "application/vnd.oai.openapi+json"),
+    ]:
+        response = api.options(path + query, HTTP_ACCEPT=accept)
+        assert (response.status_code, response["Content-Type"]) == (200, "application/json"), (path, query, accept)
+        assert allowed(response) == {"GET", "HEAD", "OPTIONS"}
