@@ -11,7 +11,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from plan_api import embedded_db
+from plan_api import embedded_db, limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "plan_api.middleware.StaticFilesMiddleware",  # WhiteNoise, its errors as problem+json
     "corsheaders.middleware.CorsMiddleware",  # above the cache: CORS headers depend on the request's Origin
     # Near the top so that a cached answer skips everything below it; what is stored already carries the
     # headers the middleware below adds (Vary, X-Frame-Options), none of which depends on the client.
@@ -166,9 +166,12 @@ DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
 # The selector that reads every plan's version ({slug: (version, updated_at timestamp)}): named here, because
 # plan_api, below the apps, does not import them.
 DATASET_VERSIONS = "articles.selectors.dataset_versions"
-# Refuse absurd queries before they reach a view: the whole query string, and any single value, in characters.
-MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000)
+# Refuse absurd queries before they reach a view: the whole query string in bytes as sent (percent-encoded), and
+# any single value in characters. They must agree with each other and with gunicorn's request line (limits.py).
+MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 4096)
 MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
+if _problem := limits.query_limits_problem(MAX_QUERY_STRING_LENGTH, MAX_QUERY_VALUE_LENGTH):
+    raise ImproperlyConfigured(_problem)
 # Seconds a client is told to wait (Retry-After) when the database is unreachable.
 DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5)
 
@@ -222,8 +225,15 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1, so that a nullable nested object is documented as oneOf [object, null]: 3.0 has no
     # true way to say it (3.0.3: `nullable` beside allOf/$ref does not admit null).
     "OAS_VERSION": "3.1.0",
+    # Enum components named for what they are (not TypeEnum, KindEnum), for the types of generated clients.
+    "ENUM_NAME_OVERRIDES": {
+        "SearchType": "search.models.SearchEntry.Type",
+        "InitiativeKind": "indicators.models.Initiative.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "plan_api.schema.plain_version",
+        "plan_api.schema.name_enums",
         "plan_api.schema.add_problem_responses",
     ],
 }

@@ -68,6 +68,12 @@ class PlanCountsSerializer(serializers.Serializer):
 
 
 class PlanSerializer(PlanBriefSerializer):
+    preamble = serializers.ListField(
+        child=serializers.CharField(), help_text="The paragraphs before the first chapter, in order."
+    )
+    closing = serializers.ListField(
+        child=serializers.CharField(), help_text="The paragraphs after the last chapter, in order."
+    )
     counts = PlanCountsSerializer()
     source = SourceSerializer(source="*")
     links = serializers.SerializerMethodField()
@@ -118,6 +124,9 @@ class ArticleBriefSerializer(serializers.ModelSerializer):
 class ChapterSerializer(serializers.ModelSerializer):
     url = PlanScopedUrlField("chapter-detail")
     plan = PlanSlugField()
+    intro = serializers.ListField(
+        child=serializers.CharField(), help_text="The paragraphs between the heading and the first article, in order."
+    )
     article_numbers = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,5 +1,4 @@
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound
@@ -124,8 +123,26 @@ class ZipRenderer(BaseRenderer):
     description="A zip holding datapackage.json (title, licence, sources, version, the source file's sha256, and a "
     "Table Schema for each resource) and one CSV per resource: chapters, articles, paragraphs, goals, targets, "
     "principles, initiatives, mentions, errata. The text is in the requested script.",
-    parameters=[PLAN_PARAMETER, OpenApiParameter("format", exclude=True)],
-    responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The data package.")},
+    parameters=[
+        PLAN_PARAMETER,
+        OpenApiParameter("format", exclude=True),
+        OpenApiParameter(
+            "Content-Disposition",
+            str,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description='`attachment; filename="{plan}-datapackage.zip"`, with `-{script}` before `-datapackage` '
+            "when the script is not zh-Hant.",
+        ),
+    ],
+    responses={
+        (200, "application/zip"): OpenApiResponse(
+            {"type": "string", "format": "binary", "contentMediaType": "application/zip"},
+            description="The data package: a zip archive of datapackage.json (a Frictionless Data Package "
+            "descriptor, https://datapackage.org/) and chapters.csv, articles.csv, paragraphs.csv, goals.csv, "
+            "targets.csv, principles.csv, initiatives.csv, mentions.csv and errata.csv (UTF-8).",
+        )
+    },
 )
 @api_view(["GET", "HEAD"])
 @renderer_classes([ScriptJSONRenderer, ZipRenderer])

@@ -73,7 +73,8 @@ def _list_of(item):
         ),
         OpenApiParameter(
             "type",
-            _list_of(rf"(?:{'|'.join(SearchEntry.Type.values)})"),
+            # The values of a result's `type`: plan_api.schema.name_enums makes both one component.
+            {"type": "array", "items": {"type": "string", "enum": SearchEntry.Type.values}},
             explode=True,
             description=f"Only results of this type ({', '.join(SearchEntry.Type.values)}); repeat, or separate "
             "with commas, for several. Empty values are ignored. Default: all types.",
