@@ -247,8 +247,8 @@ TABLES = (
         "Corrupted spans of the source as received, and their corrections",
         (
             Column("number", "integer", "The erratum's number."),
-            Column("line", "integer", "Line in the source file."),
-            Column("column", "integer", "Column (in characters, from 1) in that line."),
+            Column("line", "integer", "Line in the source file, counted from 1."),
+            Column("column", "integer", "Where the span starts in that line, in characters counted from 1."),
             Column("article", "integer", "The article it falls in, if any.", required=False),
             Column("as_received", "string", "The span exactly as received (never converted)."),
             Column("correction", "string", "What the span should read.", text=True),
