@@ -152,8 +152,8 @@ class ResponseCacheMiddleware:
             request, etag=response["ETag"], last_modified=loaded_at or None, response=response
         )
         if conditional is not response:
-            if response.streaming:
-                response.close()
+            # An unread stream is dropped, as Django's ConditionalGetMiddleware drops it: closing it here would
+            # send request_finished before the request is over (and close the database connection in use).
             conditional["X-Cache"] = response["X-Cache"]
             return conditional
         if request.method == "HEAD" and not response.streaming:
