@@ -12,6 +12,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from rest_framework.reverse import reverse
 
@@ -316,13 +317,34 @@ def datapackage_descriptor(plan, *, script, request, files):
     return descriptor
 
 
+# The earliest time a zip entry can carry (MS-DOS dates start in 1980).
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+
+
+def zip_entry(name, *, modified):
+    """A zip entry whose every attribute is fixed: its date from the data (never the clock), a regular file
+    readable by all, written as on Unix. So that every process builds the package to the same bytes."""
+    when = max(modified.astimezone(UTC), ZIP_EPOCH)
+    entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.create_system = 3  # Unix, whichever system builds it
+    entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+    return entry
+
+
 def build_datapackage(plan, *, script, request=None):
-    """The zipped data package of a plan, as bytes (a few hundred kilobytes for a plan of this size)."""
+    """The zipped data package of a plan, as bytes (a few hundred kilobytes for a plan of this size).
+
+    Deterministic: the same plan data and code give the same bytes in any process at any time, so that the
+    response has one strong ETag. Entries are dated when the plan was last loaded (its `updated_at`, also the
+    descriptor's `created`), in UTC, and come in a fixed order: datapackage.json, then the tables.
+    """
     files = {table.name: table_csv(table, plan, script) for table in TABLES}
     descriptor = datapackage_descriptor(plan, script=script, request=request, files=files)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    with zipfile.ZipFile(buffer, "w") as archive:
+        descriptor_json = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+        archive.writestr(zip_entry("datapackage.json", modified=plan.updated_at), descriptor_json)
         for name, content in files.items():
-            archive.writestr(f"{name}.csv", content)
+            archive.writestr(zip_entry(f"{name}.csv", modified=plan.updated_at), content)
     return buffer.getvalue()
