@@ -19,6 +19,7 @@ class DocsView(SpectacularSwaggerView):
     """
 
     metadata_class = None  # DRF would render OPTIONS metadata with the page's template (a 500); a 405 is plain
+    query_parameters = ("lang", "version")  # passed on to the schema's URL in the page
 
     @extend_schema(exclude=True)  # a page for people, not an operation of the API
     def get(self, request, *args, **kwargs):

@@ -11,6 +11,7 @@ from articles.models import Plan
 from opendata.api.serializers import TermDetailSerializer, TermListSerializer
 from opendata.datapackage import build_datapackage
 from opendata.selectors import term_get, term_list, term_places
+from plan_api.canonical import query_parameters
 from plan_api.export import UrlRequest
 from plan_api.pagination import positive_int_param
 from plan_api.renderers import ScriptJSONRenderer
@@ -57,6 +58,7 @@ def _get_plan(slug, *, full=False):
     ],
     responses=TermListSerializer,
 )
+@query_parameters("top", "chapter", "article", "min_length")
 @api_view(["GET", "HEAD"])
 def term_list_view(request, version, plan):
     top = positive_int_param(request, "top", maximum=TOP_MAX) or TOP_DEFAULT

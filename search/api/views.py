@@ -97,6 +97,7 @@ class SearchView(ExportMixin, generics.ListAPIView):
 
     serializer_class = SearchResultSerializer
     filter_backends = []
+    query_parameters = ("q", "type", "plan")  # read by get_queryset(); pages and formats go without saying
 
     def list_param(self, name, *, choices=None):
         values = [v.strip() for raw in self.request.query_params.getlist(name) for v in raw.split(",") if v.strip()]
