@@ -6,7 +6,6 @@ The CSVs are RFC 4180, UTF-8 with a byte-order mark (Excel needs it for Chinese)
 in the requested script; identifiers (numbers, slugs, kinds, places) and `as_received` never change.
 """
 
-import csv
 import hashlib
 import io
 import json
@@ -18,7 +17,7 @@ from rest_framework.reverse import reverse
 
 from articles.models import Place
 from indicators.models import Goal, Initiative, Mention, Principle
-from plan_api.renderers import BOM
+from plan_api.renderers import csv_lines
 from plantext.scripts import converter
 
 PROFILE = "tabular-data-package"
@@ -262,18 +261,15 @@ TABLES = (
 
 
 def table_csv(table, plan, script):
-    """The CSV bytes of one table: BOM, header, one row per record; text columns in `script`."""
+    """The CSV bytes of one table, written as every CSV of the API is (plan_api.renderers.csv_lines): BOM,
+    header, one row per record; text columns in `script`."""
     convert = converter(script)
     texts = [column.text for column in table.columns]
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, dialect="excel")
-    writer.writerow([column.name for column in table.columns])
-    for row in table.rows(plan):
-        writer.writerow(
-            ["" if v is None else (convert(v) if is_text else v) for v, is_text in zip(row, texts, strict=True)]
-        )
-    return buffer.getvalue().encode("utf-8")
+    rows = (
+        ["" if v is None else (convert(v) if is_text else str(v)) for v, is_text in zip(row, texts, strict=True)]
+        for row in table.rows(plan)
+    )
+    return "".join(csv_lines([column.name for column in table.columns], rows)).encode("utf-8")
 
 
 def datapackage_descriptor(plan, *, script, request, files):

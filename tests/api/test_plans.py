@@ -25,7 +25,7 @@ EXPECTED_INDEX = {
     "plans": f"{BASE}/plans/",
     "schema": f"{BASE}/schema/",
     "docs": f"{BASE}/docs/",
-    "search": f"{BASE}/search/",
+    "search": f"{BASE}/search/{{?q,type,plan}}",
     "plan_collections": [{"slug": PLAN, "plan": PLAN_URL, **collection_links(PLAN)}],
 }
 
