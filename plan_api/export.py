@@ -5,7 +5,7 @@ database a chunk at a time (a server-side cursor; prefetches run per chunk), so 
 however large the collection.
 """
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from rest_framework.settings import api_settings
 
 from plan_api.pagination import positive_int_param
@@ -13,6 +13,18 @@ from plan_api.renderers import serializer_columns, set_download_name
 from plan_api.scripts import convert_data, script_of_request
 
 EXPORT_CHUNK_SIZE = 100
+
+
+def table_response(request, rows, *, columns):
+    """A list of rows (dicts, as in JSON) written whole by the request's CSV or NDJSON renderer: labelled with its
+    media type and a CSV's header row even when there are no rows, which DRF's Response would not do (it drops
+    the Content-Type of an empty body). For short lists that are computed whole anyway (a plan's top terms)."""
+    renderer = request.accepted_renderer
+    script = script_of_request(request)
+    lines = renderer.lines((convert_data(row, script) for row in rows), columns=columns)
+    response = HttpResponse("".join(lines).encode("utf-8"), content_type=f"{renderer.media_type}; charset=utf-8")
+    set_download_name(response, request, renderer.format)
+    return response
 
 
 class UrlRequest:

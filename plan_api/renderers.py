@@ -18,6 +18,11 @@ Chinese text correctly) has one row per object, and flattens nesting thus:
 
 NDJSON (`application/x-ndjson`) has one JSON object per line, unflattened, exactly as in the JSON `results`.
 On a collection both are streamed whole (see plan_api.export), not paginated.
+
+Every CSV of the API — collections, search results, terms and the data package's tables — is written by
+csv_lines(), which writes each cell exactly as the text has it: a cell that begins with `=`, `+`, `-`, `@` or a
+tab is not prefixed or altered for spreadsheets (see README, "For data journalists", for why and how to open
+such a file safely).
 """
 
 import codecs
@@ -78,16 +83,25 @@ class CSVRenderer(_TabularRenderer):
 
     def lines(self, rows, columns=None):
         """The CSV text of rows (dicts as in JSON), as an iterator of strings: BOM and header first."""
-        writer = _LineWriter()
         rows = iter(rows)
         if columns is None:
             rows = [flatten(row) for row in rows]
             columns = list(dict.fromkeys(key for row in rows for key in row))
         else:
             rows = (flatten(row) for row in rows)
-        yield BOM + writer.line(columns)
-        for row in rows:
-            yield writer.line([cell(row.get(column)) for column in columns])
+        return csv_lines(columns, ([cell(row.get(column)) for column in columns] for row in rows))
+
+
+def csv_lines(header, rows):
+    """Every CSV plan-api writes, line by line: a byte-order mark and the header, then one line per row of cells.
+
+    RFC 4180 (CRLF, a cell quoted only when it holds a comma, a quote or a line break); each cell exactly as
+    given, whatever it begins with (this module's docstring).
+    """
+    writer = _LineWriter()
+    yield BOM + writer.line(header)
+    for row in rows:
+        yield writer.line(row)
 
 
 class NDJSONRenderer(_TabularRenderer):

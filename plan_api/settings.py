@@ -37,13 +37,14 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
-def caches_from_url(url):
-    """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory."""
+def caches_from_url(url, *, max_bytes=64 * 1024 * 1024):
+    """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory
+    bounded to `max_bytes` (Redis is bounded by its own maxmemory)."""
     if not url or url.startswith("locmem://"):
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "plan_api.memory_cache.ByteBoundedLocMemCache",
             "LOCATION": "plan-api",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_BYTES": max_bytes},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
@@ -154,7 +155,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder even when it serves from the finders
 
-CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""))}
+# The most the local-memory cache (each process' own, when CACHE_URL is not Redis) may hold, in bytes; beyond it
+# the least recently used responses are dropped.
+RESPONSE_CACHE_MAX_BYTES = envint("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""), max_bytes=RESPONSE_CACHE_MAX_BYTES)}
 # How long browsers and CDNs may reuse a response (Cache-Control: public, max-age=…), in seconds.
 HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.

@@ -20,6 +20,8 @@ class SchemaView(SpectacularAPIView):
 class DocsView(SpectacularSwaggerView):
     """Swagger UI: the OpenAPI document of this API, browsable, with its assets served from here."""
 
+    query_parameters = ("lang", "version")  # passed on to the schema's URL in the page
+
     @extend_schema(exclude=True)  # a page for people, not an operation of the API
     def get(self, request, *args, **kwargs):
         # The template asks for a CSRF token, which would set a cookie and `Vary: Cookie` and so keep the page out

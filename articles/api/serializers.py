@@ -35,6 +35,13 @@ class ErratumSerializer(serializers.ModelSerializer):
     class Meta:
         model = Erratum
         fields = ["number", "line", "column", "article", "as_received", "correction"]
+        extra_kwargs = {
+            "line": {"help_text": "Line of the source file the span is on, counted from 1."},
+            "column": {
+                "help_text": "Where the span starts in that line, in characters counted from 1 (like the line): "
+                "what an editor's line:column shows."
+            },
+        }
 
 
 class SourceSerializer(serializers.Serializer):

@@ -7,12 +7,13 @@ from rest_framework.response import Response
 
 from articles.api.viewsets import PLAN_PARAMETER, plan_or_404
 from articles.models import Plan
-from opendata.api.serializers import TermDetailSerializer, TermListSerializer
+from opendata.api.serializers import TermDetailSerializer, TermEntrySerializer, TermListSerializer
 from opendata.datapackage import build_datapackage
 from opendata.selectors import term_get, term_list, term_places
-from plan_api.export import UrlRequest
+from plan_api.canonical import query_parameters
+from plan_api.export import UrlRequest, table_response
 from plan_api.pagination import positive_int_param
-from plan_api.renderers import ScriptJSONRenderer
+from plan_api.renderers import ScriptJSONRenderer, serializer_columns
 from plan_api.scripts import DEFAULT_SCRIPT, script_of_request
 
 TOP_DEFAULT, TOP_MAX = 50, 1000
@@ -56,6 +57,7 @@ def _get_plan(slug, *, full=False):
     ],
     responses=TermListSerializer,
 )
+@query_parameters("top", "chapter", "article", "min_length")
 @api_view(["GET", "HEAD"])
 def term_list_view(request, version, plan):
     top = positive_int_param(request, "top", maximum=TOP_MAX) or TOP_DEFAULT
@@ -72,7 +74,10 @@ def term_list_view(request, version, plan):
         "min_length": min_length,
         "results": results,
     }
-    return Response(TermListSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data)
+    data = TermListSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data
+    if getattr(request.accepted_renderer, "streams", False):  # CSV or NDJSON: the words, one row each
+        return table_response(request, data["results"], columns=serializer_columns(TermEntrySerializer()))
+    return Response(data)
 
 
 @extend_schema(
