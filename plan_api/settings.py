@@ -4,37 +4,26 @@ Every setting that differs between a laptop and production comes from an environ
 value raises ImproperlyConfigured naming the variable.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from plan_api import embedded_db
+from plan_api.env import (
+    check_cache_url,
+    envbool,
+    envdatabase,
+    envdatabases,
+    envint,
+    envlist,
+    envloglevel,
+    envrate,
+    envstr,
+    envurlpath,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def envbool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def caches_from_url(url):
@@ -48,8 +37,8 @@ def caches_from_url(url):
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "plan-api"),
+            "LOCATION": check_cache_url("CACHE_URL", url),
+            "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "plan-api"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     if url.startswith("dummy://"):
@@ -57,16 +46,10 @@ def caches_from_url(url):
     raise ImproperlyConfigured(f"CACHE_URL must be redis://…, locmem:// or dummy://, not {url!r}")
 
 
-def envlist(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
 DEBUG = envbool("DEBUG", False)
 # The development key is only good for a machine nobody else reaches; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "plan-api-development-key-not-for-production"
+DEVELOPMENT_SECRET_KEY = "plan-api-development-key-not-for-production"
+SECRET_KEY = envstr("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 INSTALLED_APPS = [
@@ -113,8 +96,8 @@ TEMPLATES = [
     }
 ]
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+if envstr("DATABASE_URL", ""):
+    DATABASES = {"default": envdatabase("DATABASE_URL", conn_max_age=60, conn_health_checks=True)}
 else:
     # The embedded server starts (or is joined) when a process first connects, not here.
     DATABASES = {"default": embedded_db.settings()}
@@ -122,8 +105,9 @@ else:
 # Fail fast when the database is away (the API answers 503 instead of hanging): libpq's shortest connect
 # timeout is 2 s, and a refused connection fails at once. Every statement is cut off after
 # DATABASE_STATEMENT_TIMEOUT milliseconds so that no request can hold a connection for long.
-DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2)
-DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000)
+# (libpq reads 0 as "wait for ever", so at least 1.)
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2, minimum=1)
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000, minimum=0)
 
 
 def _connection_options(database):
@@ -135,10 +119,11 @@ def _connection_options(database):
 
 _connection_options(DATABASES["default"])
 # Read replicas: reads go to one of them at random, writes (the loader, migrations) to the primary.
-for _index, _url in enumerate(envlist("DATABASE_REPLICA_URLS", [])):
-    DATABASES[f"replica{_index + 1}"] = _connection_options(
-        dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"})
-    )
+_replicas = envdatabases(
+    "DATABASE_REPLICA_URLS", conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"}
+)
+for _index, _replica in enumerate(_replicas):
+    DATABASES[f"replica{_index + 1}"] = _connection_options(_replica)
 DATABASE_ROUTERS = ["plan_api.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -148,32 +133,36 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(envstr("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Without collectstatic (make serve, tests) WhiteNoise serves straight from the apps' static folders;
 # production collects, compresses and fingerprints them (settings_production.py).
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder even when it serves from the finders
 
-CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""))}
+CACHES = {"default": caches_from_url(envstr("CACHE_URL", ""))}
 # How long browsers and CDNs may reuse a response (Cache-Control: public, max-age=…), in seconds.
-HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300)
+HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300, minimum=0)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
-RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
+RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600, minimum=1)
 RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
 # How often (seconds) a process re-reads the plans' versions from the database; loading a plan refreshes them
 # at once in a shared cache (Redis), while each process' local-memory cache notices within this delay.
-DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
+DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5, minimum=1)
 # The selector that reads every plan's version ({slug: (version, updated_at timestamp)}): named here, because
 # plan_api, below the apps, does not import them.
 DATASET_VERSIONS = "articles.selectors.dataset_versions"
 # Refuse absurd queries before they reach a view: the whole query string, and any single value, in characters.
-MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000)
-MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
+MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000, minimum=1)
+MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200, minimum=1)
 # Seconds a client is told to wait (Retry-After) when the database is unreachable.
-DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5)
+DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5, minimum=0)
+
+# Proxies in front of the app (load balancer, CDN) that append the address they saw to X-Forwarded-For: the
+# client is then the address NUM_PROXIES from the right. Unset or 0: the connection's address (REMOTE_ADDR).
+NUM_PROXIES = envint("NUM_PROXIES", None, minimum=0)
 
 # Where the plan folders live: one folder per plan (see articles/builder.py).
-PLAN_FIXTURES_DIR = Path(os.environ.get("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
+PLAN_FIXTURES_DIR = Path(envstr("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
@@ -202,8 +191,8 @@ REST_FRAMEWORK = {
     # Per client (its address; behind proxies set NUM_PROXIES). Cached answers never reach a view and are not
     # counted: like a CDN hit, they cost the database nothing. THROTTLE_ANON_RATE=off turns throttling off.
     "DEFAULT_THROTTLE_CLASSES": ["plan_api.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("THROTTLE_ANON_RATE") or "120/minute"},
-    "NUM_PROXIES": envint("NUM_PROXIES", None),
+    "DEFAULT_THROTTLE_RATES": {"anon": envrate("THROTTLE_ANON_RATE", "120/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -243,12 +232,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL", "WARNING")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
 
 # The Django admin, off by default: ADMIN_PATH (e.g. "staff-3f9c/") mounts it there, for staff accounts only.
-ADMIN_PATH = os.environ.get("ADMIN_PATH", "").strip("/")
+ADMIN_PATH = envurlpath("ADMIN_PATH")
 if ADMIN_PATH:
     ADMIN_PATH += "/"
     INSTALLED_APPS += [

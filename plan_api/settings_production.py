@@ -5,15 +5,13 @@ proxy or CDN that sets X-Forwarded-Proto; plain-HTTP requests are redirected to 
 SECURE_SSL_REDIRECT=false (a loopback benchmark, a health check from the load balancer is exempt anyway).
 """
 
-import os
-
 from django.conf.global_settings import STORAGES as _STORAGES
 from django.core.exceptions import ImproperlyConfigured
 
 from plan_api.settings import *  # noqa: F403
-from plan_api.settings import envbool, envint
+from plan_api.settings import envbool, envint, envstr
 
-if not os.environ.get("SECRET_KEY"):
+if not envstr("SECRET_KEY", ""):
     raise ImproperlyConfigured("SECRET_KEY must be set in production (a long random string)")
 DEBUG = False
 
@@ -21,7 +19,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # HSTS is only ever sent on HTTPS responses, so it takes effect behind TLS and nowhere else.
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
