@@ -1,7 +1,7 @@
 """Production settings: plan_api.settings plus what `manage.py check --deploy` asks for.
 
-DJANGO_SETTINGS_MODULE=plan_api.settings_production. SECRET_KEY must be set. TLS is expected to end at a
-proxy or CDN that sets X-Forwarded-Proto; plain-HTTP requests are redirected to HTTPS unless
+DJANGO_SETTINGS_MODULE=plan_api.settings_production. SECRET_KEY must be set, and strong. TLS is expected to end
+at a proxy or CDN that sets X-Forwarded-Proto; plain-HTTP requests are redirected to HTTPS unless
 SECURE_SSL_REDIRECT=false (a loopback benchmark, a health check from the load balancer is exempt anyway).
 """
 
@@ -9,10 +9,22 @@ from django.conf.global_settings import STORAGES as _STORAGES
 from django.core.exceptions import ImproperlyConfigured
 
 from plan_api.settings import *  # noqa: F403
-from plan_api.settings import envbool, envint, envstr
+from plan_api.settings import DEVELOPMENT_SECRET_KEY, envbool, envint, envstr
 
-if not envstr("SECRET_KEY", ""):
+SECRET_KEY = envstr("SECRET_KEY", "")
+if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (a long random string)")
+# Django's own bar for a key that signs sessions and password resets (check --deploy, security.W009).
+if (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+    or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, "
+        "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 DEBUG = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

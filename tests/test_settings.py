@@ -145,3 +145,21 @@ def test_gunicorn_refuses_to_start_with_a_malformed_number_of_threads():
     )
     assert result.returncode != 0
     assert "ImproperlyConfigured: GUNICORN_THREADS must be a whole number, not 'four'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "plan-api-development-key-not-for-production",  # the development key
+        "change-me",  # too short
+        "ab" * 40,  # long, but two distinct characters
+        "django-insecure-" + secrets.token_urlsafe(50),  # what startproject writes
+    ],
+)
+def test_production_refuses_a_weak_or_default_secret_key(monkeypatch, key):
+    with pytest.raises(ImproperlyConfigured, match="^SECRET_KEY is too weak for production"):
+        read("plan_api/settings_production.py", monkeypatch, SECRET_KEY=key)
+
+
+def test_production_takes_a_strong_secret_key(monkeypatch):
+    assert read("plan_api/settings_production.py", monkeypatch, SECRET_KEY=STRONG_KEY)["SECRET_KEY"] == STRONG_KEY
