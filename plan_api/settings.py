@@ -189,9 +189,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "plan_api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "plan_api.schema.AutoSchema",
     # Per client (its address; behind proxies set NUM_PROXIES). Cached answers never reach a view and are not
-    # counted: like a CDN hit, they cost the database nothing. THROTTLE_ANON_RATE=off turns throttling off.
+    # counted: like a CDN hit, they cost the database nothing. Off by default here: `make serve` is one person on
+    # their own machine, whose scripts may walk the whole API; production (settings_production.py) limits.
     "DEFAULT_THROTTLE_CLASSES": ["plan_api.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": envrate("THROTTLE_ANON_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {"anon": envrate("THROTTLE_ANON_RATE", "off")},
     "NUM_PROXIES": NUM_PROXIES,
 }
 

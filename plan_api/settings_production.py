@@ -9,7 +9,7 @@ from django.conf.global_settings import STORAGES as _STORAGES
 from django.core.exceptions import ImproperlyConfigured
 
 from plan_api.settings import *  # noqa: F403
-from plan_api.settings import DEVELOPMENT_SECRET_KEY, envbool, envint, envstr
+from plan_api.settings import DEVELOPMENT_SECRET_KEY, REST_FRAMEWORK, envbool, envint, envrate, envstr
 
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -26,6 +26,9 @@ if (
         "e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 DEBUG = False
+
+# A public server limits each client (a new dict: the development settings' one stays as it was).
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": envrate("THROTTLE_ANON_RATE", "120/minute")}}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)

@@ -65,6 +65,7 @@ PRODUCTION_BAD_VALUES = [
     ("SECURE_HSTS_SECONDS", "a year"),
     ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "y"),
     ("SECURE_HSTS_PRELOAD", "n"),
+    ("THROTTLE_ANON_RATE", "fast"),
 ]
 
 
