@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "plan_api",  # its migrations: the throttle's counts
     "articles",
     "indicators",
     "opendata",
@@ -193,7 +194,6 @@ REST_FRAMEWORK = {
     # their own machine, whose scripts may walk the whole API; production (settings_production.py) limits.
     "DEFAULT_THROTTLE_CLASSES": ["plan_api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": envrate("THROTTLE_ANON_RATE", "off")},
-    "NUM_PROXIES": NUM_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {

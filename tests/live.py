@@ -1,0 +1,97 @@
+"""A real gunicorn (production settings) started by a test on a loopback port, on the suite's test database."""
+
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def session_database_env():
+    """Environment variables that point a process at the database this test session uses (libpq reads PG*)."""
+    connection.ensure_connection()
+    database = connection.settings_dict
+    env = {"DATABASE_URL": f"postgresql://{database['USER']}@/{database['NAME']}"}
+    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGPASSWORD", "PASSWORD")):
+        if database.get(key):
+            env[variable] = str(database[key])
+    return env
+
+
+def request(port, path, *, source="127.0.0.1", headers=None, timeout=10, connection_=None):
+    """(status, headers, body) of one GET, on a new connection from `source` unless one is given."""
+    conn = connection_ or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        if connection_ is None:
+            conn.close()
+
+
+@contextmanager
+def gunicorn(env, *, workers=2, log=None, args=()):
+    """gunicorn with gunicorn.conf.py and production settings on a free loopback port; yields the port.
+
+    Stopped (SIGTERM, then SIGKILL) when the block ends, whatever happened in it.
+    """
+    port = free_port()
+    full_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "plan_api.settings_production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECURE_SSL_REDIRECT": "false",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        **env,
+    }
+    output = open(log, "w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), *args],
+        env=full_env,
+        cwd=BASE_DIR,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(port, "/healthz", process)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        if log:
+            output.close()
+
+
+def wait_for(port, path, process=None, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode} before answering")
+        try:
+            if request(port, path, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{path} did not answer 200 within {seconds} s")
