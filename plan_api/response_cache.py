@@ -76,12 +76,11 @@ def dataset_versions():
     if versions is not None:
         return versions
     try:
-        versions = _read_versions()
+        versions = _read_versions()  # at once, when the database failed lately (plan_api/postgres/base.py)
     except DatabaseError:
         if _last_known["versions"] is None:
             raise
-        logger.warning("database unreachable: serving cached responses of the last known dataset version")
-        return _last_known["versions"]
+        return _last_known["versions"]  # the database's breaker logs the outage, once per interval
     _last_known["versions"] = versions
     _safe(cache.set, VERSIONS_KEY, versions, settings.DATASET_VERSION_CHECK_SECONDS)
     return versions

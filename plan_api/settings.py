@@ -26,7 +26,7 @@ from plan_api.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def caches_from_url(url):
+def caches_from_url(url, *, timeout_ms=250):
     """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory."""
     if not url or url.startswith("locmem://"):
         return {
@@ -35,11 +35,12 @@ def caches_from_url(url):
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
+        timeout = timeout_ms / 1000
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "plan_api.cache.RedisCache",  # a miss, never an error or a long wait, when Redis is away
             "LOCATION": check_cache_url("CACHE_URL", url),
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "plan-api"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -112,6 +113,9 @@ DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000, minimum=
 
 
 def _connection_options(database):
+    # Django's backend behind a circuit breaker (plan_api/postgres/base.py); the embedded one already is.
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "plan_api.postgres"
     options = database.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     options["options"] = f"{options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}".strip()
@@ -140,7 +144,14 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder even when it serves from the finders
 
-CACHES = {"default": caches_from_url(envstr("CACHE_URL", ""))}
+# Redis answers in well under a millisecond; a longer wait on each connect or read only makes a silent Redis hurt.
+CACHE_TIMEOUT_MS = envint("CACHE_TIMEOUT_MS", 250, minimum=1)
+CACHES = {"default": caches_from_url(envstr("CACHE_URL", ""), timeout_ms=CACHE_TIMEOUT_MS)}
+# After a call to the database or Redis fails, they are not tried again for this many seconds (requests get
+# a cache miss or a 503 at once instead of each waiting on a timeout); a failure is logged when it begins, at
+# most once per DEPENDENCY_LOG_SECONDS while it lasts, and when it ends (plan_api/dependencies.py).
+DEPENDENCY_RETRY_SECONDS = envint("DEPENDENCY_RETRY_SECONDS", 5, minimum=1)
+DEPENDENCY_LOG_SECONDS = envint("DEPENDENCY_LOG_SECONDS", 60, minimum=1)
 # How long browsers and CDNs may reuse a response (Cache-Control: public, max-age=…), in seconds.
 HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300, minimum=0)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
@@ -229,12 +240,20 @@ CSRF_FAILURE_VIEW = "plan_api.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+
+def not_an_outage(record):
+    """Drop Django's log line for each 503: the database is away, which plan_api.dependencies logs once per
+    interval rather than once per request."""
+    return getattr(record, "status_code", None) != 503
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"not_an_outage": {"()": "django.utils.log.CallbackFilter", "callback": not_an_outage}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL", "WARNING")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "django.request": {"filters": ["not_an_outage"]}},
 }
 
 # The Django admin, off by default: ADMIN_PATH (e.g. "staff-3f9c/") mounts it there, for staff accounts only.

@@ -20,22 +20,23 @@ step in either store:
   PostgreSQL's clock. Clients whose TAT has passed are back to a full allowance, the same as no row: each
   process deletes such rows at most once a minute.
 
-A store that cannot be reached lets requests through (the API stays up, unthrottled, and says so in its log).
+A store that cannot be reached lets requests through: the API stays up, unthrottled, and says so in its log
+once per DEPENDENCY_LOG_SECONDS (plan_api/dependencies.py); after a failure the store is skipped for
+DEPENDENCY_RETRY_SECONDS rather than waited on by every request.
 """
 
 import functools
 import ipaddress
-import logging
 import time
 
 import redis
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from rest_framework.throttling import BaseThrottle
 
+from plan_api.cache import DEPENDENCY as CACHE_DEPENDENCY
+from plan_api.dependencies import dependency
 from plan_api.rates import parse_rate
-
-logger = logging.getLogger(__name__)
 
 REDIS_BACKENDS = {"django.core.cache.backends.redis.RedisCache", "plan_api.cache.RedisCache"}
 PURGE_SECONDS = 60
@@ -120,11 +121,15 @@ class RedisCounts:
 
     def hit(self, key, rate):
         """Seconds to wait before the next request is allowed; 0 if this one is; None if Redis did not answer."""
+        breaker = dependency(CACHE_DEPENDENCY)  # the same Redis as the cache's, skipped when it failed lately
+        if not breaker.available():
+            return None
         try:
             wait_ms = self.script(keys=[f"{self.prefix}:{key}"], args=[rate.interval * 1000, rate.period * 1000])
         except (redis.RedisError, OSError) as error:
-            logger.warning("throttle counts unavailable (Redis: %s); request let through", error)
+            breaker.failed(error)
             return None
+        breaker.succeeded()
         return wait_ms / 1000
 
 
@@ -154,14 +159,21 @@ class DatabaseCounts:
     def hit(self, key, rate):
         """Seconds to wait before the next request is allowed; 0 if this one is; None if the database failed."""
         interval, period = rate.interval * 1000, rate.period * 1000
+        breaker = dependency("throttle counts")
+        if not breaker.available():
+            return None
         try:
             with connections["default"].cursor() as cursor:  # the primary, even when the request reads a replica
                 self._purge_now_and_then(cursor)
                 cursor.execute(self.HIT, {"key": key, "interval": interval, "slack": period - interval})
                 allowed, ahead_ms = cursor.fetchone()
         except DatabaseError as error:
-            logger.warning("throttle counts unavailable (database: %s); request let through", error)
+            # An unreachable database is the database breaker's to report (plan_api/postgres/base.py) and to
+            # skip; anything else (a missing table) is this breaker's.
+            if not isinstance(error, (OperationalError, InterfaceError)):
+                breaker.failed(error)
             return None
+        breaker.succeeded()
         return 0 if allowed else max(ahead_ms + interval - period, 1) / 1000
 
     def _purge_now_and_then(self, cursor):
