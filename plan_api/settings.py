@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # above the cache: CORS headers depend on the request's Origin
+    # One database for all of a request's reads, the response cache's included (plan_api/db_router.py).
+    "plan_api.db_router.ReadOneDatabaseMiddleware",
     # Near the top so that a cached answer skips everything below it; what is stored already carries the
     # headers the middleware below adds (Vary, X-Frame-Options), none of which depends on the client.
     "plan_api.response_cache.ResponseCacheMiddleware",
@@ -123,7 +125,8 @@ def _connection_options(database):
 
 
 _connection_options(DATABASES["default"])
-# Read replicas: reads go to one of them at random, writes (the loader, migrations) to the primary.
+# Read replicas: each request reads from one of them, chosen at random; writes (the loader, migrations) and
+# reads outside requests go to the primary.
 _replicas = envdatabases(
     "DATABASE_REPLICA_URLS", conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"}
 )
