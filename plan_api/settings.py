@@ -4,6 +4,7 @@ Every setting that differs between a laptop and production comes from an environ
 value raises ImproperlyConfigured naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from corsheaders.defaults import default_headers as default_cors_headers
@@ -268,6 +269,7 @@ if ADMIN_PATH:
         "django.contrib.auth",
         "django.contrib.sessions",
         "django.contrib.messages",
+        "axes",
     ]
     _after_security = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
     MIDDLEWARE[_after_security:_after_security] = [
@@ -275,7 +277,24 @@ if ADMIN_PATH:
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
     ]
+    MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
     TEMPLATES[0]["OPTIONS"]["context_processors"] += [
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
     ]
+    # Failed logins are counted (django-axes) per client address and per username, each on its own: after
+    # ADMIN_LOGIN_FAILURE_LIMIT failures the address, or the account, gets a 429 for ADMIN_LOGIN_LOCKOUT_MINUTES,
+    # whoever tries. The address is the throttle's (NUM_PROXIES); the counts live where the throttle's do,
+    # shared by every process: Redis when CACHE_URL names one, else the database.
+    AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+    AXES_FAILURE_LIMIT = envint("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+    AXES_COOLOFF_TIME = timedelta(minutes=envint("ADMIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+    AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+    AXES_RESET_ON_SUCCESS = True
+    AXES_CLIENT_IP_CALLABLE = "plan_api.throttling.client_address"
+    AXES_LOCKOUT_CALLABLE = "plan_api.views.login_locked_out"
+    AXES_HANDLER = (
+        "axes.handlers.cache.AxesCacheHandler"
+        if CACHES["default"]["BACKEND"] == "plan_api.cache.RedisCache"
+        else "axes.handlers.database.AxesDatabaseHandler"
+    )

@@ -167,3 +167,11 @@ def test_production_refuses_a_weak_or_default_secret_key(monkeypatch, key):
 
 def test_production_takes_a_strong_secret_key(monkeypatch):
     assert read("plan_api/settings_production.py", monkeypatch, SECRET_KEY=STRONG_KEY)["SECRET_KEY"] == STRONG_KEY
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("ADMIN_LOGIN_FAILURE_LIMIT", "none"), ("ADMIN_LOGIN_LOCKOUT_MINUTES", "0")]
+)
+def test_a_bad_admin_login_limit_stops_the_settings_when_the_admin_is_on(monkeypatch, variable, value):
+    with pytest.raises(ImproperlyConfigured, match=f"^{variable} "):
+        read("plan_api/settings.py", monkeypatch, ADMIN_PATH="staff-3f9c", **{variable: value})
