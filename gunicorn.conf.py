@@ -1,36 +1,37 @@
 """gunicorn settings for `make prod` and the `web` service of docker-compose.yml, read from the environment.
 
 Threaded workers keep connections alive (a CDN or load balancer reuses them); the cache answers most
-requests without the database, so a few workers per core are enough.
+requests without the database, so a few workers per core are enough. A bad value stops gunicorn with
+ImproperlyConfigured naming the variable, as in the Django settings (plan_api/env.py).
 """
 
 import multiprocessing
-import os
 
 from plan_api import limits
+from plan_api.env import envint, envloglevel, envstr
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+bind = f"{envstr('HOST', '127.0.0.1')}:{envint('PORT', 8000, minimum=1, maximum=65535)}"
+workers = envint("WEB_CONCURRENCY", multiprocessing.cpu_count(), minimum=1, maximum=1000)
 # gunicorn's threaded worker ("gthread"), writing the errors gunicorn answers by itself (a request line or
 # header fields over the limits below, a malformed request) as problem+json like every other error.
 worker_class = "plan_api.gunicorn_worker.ProblemThreadWorker"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = envint("GUNICORN_THREADS", 4, minimum=1, maximum=1000)
 # A request that takes longer than this is killed; the database's statement_timeout (5 s) ends first.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = envint("GUNICORN_TIMEOUT", 30, minimum=0)
 graceful_timeout = 10
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+keepalive = envint("GUNICORN_KEEPALIVE", 5, minimum=0)
 # Recycle workers now and then so that a slow leak cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
+max_requests = envint("GUNICORN_MAX_REQUESTS", 100000, minimum=0)
 max_requests_jitter = max_requests // 10
 # What gunicorn reads of a request (README, "Request limits"): the longest request line it can read, so that every
 # query string Django accepts (MAX_QUERY_STRING_LENGTH) fits with any path, and its default header limits.
 limit_request_line = limits.REQUEST_LINE
 limit_request_fields = limits.REQUEST_FIELDS
 limit_request_field_size = limits.REQUEST_FIELD_SIZE
-accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None  # "-" logs every request to stdout
+accesslog = envstr("GUNICORN_ACCESSLOG", None)  # "-" logs every request to stdout
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "warning").lower()
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+loglevel = envloglevel("LOG_LEVEL", "WARNING").lower()
+forwarded_allow_ips = envstr("FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "plan_api.wsgi:application"
 
 
@@ -40,7 +41,7 @@ def on_starting(server):
     The embedded server stops when the last process using it exits; without this, restarting every worker at
     once (SIGHUP, or max_requests recycling both together) could stop it under the new workers' feet.
     """
-    if not os.environ.get("DATABASE_URL"):
+    if not envstr("DATABASE_URL", ""):
         from plan_api import embedded_db
 
         embedded_db.ensure_running()

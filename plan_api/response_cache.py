@@ -22,8 +22,9 @@ A response that varies on a header other than Accept and Accept-Language is not 
 is malformed (plan_api.middleware.RejectMalformedQueryMiddleware) or whose negotiation fails goes to the view,
 which answers the error, even when the same URL without the bad parameter is cached.
 
-The plans' versions themselves live in the cache under one small key, re-read from the database at most every
-DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes that key (ingest/pipeline.py calls dataset_changed()),
+The plans' versions themselves live in the cache under one small key per database (a replica may lag behind the
+primary: a request keys on the versions of the database its views read), re-read from it at most every
+DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes those keys (ingest/pipeline.py calls dataset_changed()),
 so the next request sees the new version: the loaded plan's responses and the cross-plan ones get new keys,
 and every other plan's cached responses stay valid. Old entries are never read again and expire (or are
 evicted first, being the least recently used).
@@ -51,6 +52,7 @@ from django.utils.module_loading import import_string
 
 from plan_api import release
 from plan_api.canonical import canonical_request
+from plan_api.db_router import read_alias
 from plan_api.middleware import RejectMalformedQueryMiddleware
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ PLAN_PATH_PREFIX = "/api/"
 # the others are not produced below this middleware (compression and CORS happen outside it or at the CDN).
 VARY_ALLOWED = {"accept", "accept-language", "accept-encoding", "origin"}
 
-_last_known = {"versions": None}
+_last_known = {}  # {database alias: the versions last read from it}
 
 
 def dataset_changed():
@@ -70,13 +72,19 @@ def dataset_changed():
     Called once inside the loader's transaction (so that the loading process itself sees its change) and
     once after it commits (so that another process cannot keep a version it read in between).
     """
-    _safe(cache.delete, VERSIONS_KEY)
-    transaction.on_commit(lambda: _safe(cache.delete, VERSIONS_KEY))
+    keys = [_versions_key(alias) for alias in settings.DATABASES]
+    _safe(cache.delete_many, keys)
+    transaction.on_commit(lambda: _safe(cache.delete_many, keys))
+
+
+def _versions_key(alias):
+    # Each database's own versions, read from the database the request's views read (a replica may lag).
+    return f"{VERSIONS_KEY}:{alias}"
 
 
 def forget_everything():
     """Clear the process' memory of versions (tests, after cache.clear())."""
-    _last_known["versions"] = None
+    _last_known.clear()
 
 
 def dataset_versions():
@@ -84,18 +92,18 @@ def dataset_versions():
 
     Raises DatabaseError when neither the cache nor the database can say, and no version was ever seen.
     """
-    versions = _safe(cache.get, VERSIONS_KEY)
+    alias = read_alias()
+    versions = _safe(cache.get, _versions_key(alias))
     if versions is not None:
         return versions
     try:
-        versions = _read_versions()
+        versions = _read_versions()  # at once, when the database failed lately (plan_api/postgres/base.py)
     except DatabaseError:
-        if _last_known["versions"] is None:
+        if _last_known.get(alias) is None:
             raise
-        logger.warning("database unreachable: serving cached responses of the last known dataset version")
-        return _last_known["versions"]
-    _last_known["versions"] = versions
-    _safe(cache.set, VERSIONS_KEY, versions, settings.DATASET_VERSION_CHECK_SECONDS)
+        return _last_known[alias]  # the database's breaker logs the outage, once per interval
+    _last_known[alias] = versions
+    _safe(cache.set, _versions_key(alias), versions, settings.DATASET_VERSION_CHECK_SECONDS)
     return versions
 
 

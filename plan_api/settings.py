@@ -4,40 +4,30 @@ Every setting that differs between a laptop and production comes from an environ
 value raises ImproperlyConfigured naming the variable.
 """
 
-import os
+from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from plan_api import embedded_db, limits
+from plan_api.env import (
+    check_cache_url,
+    envbool,
+    envdatabase,
+    envdatabases,
+    envint,
+    envlist,
+    envloglevel,
+    envrate,
+    envstr,
+    envurlpath,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def envbool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def envint(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
-
-
-def caches_from_url(url, *, max_bytes=64 * 1024 * 1024):
+def caches_from_url(url, *, max_bytes=64 * 1024 * 1024, timeout_ms=250):
     """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory
     bounded to `max_bytes` (Redis is bounded by its own maxmemory)."""
     if not url or url.startswith("locmem://"):
@@ -47,27 +37,22 @@ def caches_from_url(url, *, max_bytes=64 * 1024 * 1024):
             "OPTIONS": {"MAX_BYTES": max_bytes},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
+        timeout = timeout_ms / 1000
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "plan-api"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "BACKEND": "plan_api.cache.RedisCache",  # a miss, never an error or a long wait, when Redis is away
+            "LOCATION": check_cache_url("CACHE_URL", url),
+            "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "plan-api"),
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(f"CACHE_URL must be redis://…, locmem:// or dummy://, not {url!r}")
 
 
-def envlist(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
 DEBUG = envbool("DEBUG", False)
 # The development key is only good for a machine nobody else reaches; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "plan-api-development-key-not-for-production"
+DEVELOPMENT_SECRET_KEY = "plan-api-development-key-not-for-production"
+SECRET_KEY = envstr("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 
 INSTALLED_APPS = [
@@ -78,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "plan_api",  # its migrations: the throttle's counts
     "articles",
     "indicators",
     "opendata",
@@ -90,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "plan_api.middleware.StaticFilesMiddleware",  # WhiteNoise, its errors as problem+json
     "corsheaders.middleware.CorsMiddleware",  # above the cache: CORS headers depend on the request's Origin
+    # One database for all of a request's reads, the response cache's included (plan_api/db_router.py).
+    "plan_api.db_router.ReadOneDatabaseMiddleware",
     # Near the top so that a cached answer skips everything below it; what is stored already carries the
     # headers the middleware below adds (Vary, X-Frame-Options), none of which depends on the client.
     "plan_api.response_cache.ResponseCacheMiddleware",
@@ -114,8 +102,8 @@ TEMPLATES = [
     }
 ]
 
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+if envstr("DATABASE_URL", ""):
+    DATABASES = {"default": envdatabase("DATABASE_URL", conn_max_age=60, conn_health_checks=True)}
 else:
     # The embedded server starts (or is joined) when a process first connects, not here.
     DATABASES = {"default": embedded_db.settings()}
@@ -123,11 +111,15 @@ else:
 # Fail fast when the database is away (the API answers 503 instead of hanging): libpq's shortest connect
 # timeout is 2 s, and a refused connection fails at once. Every statement is cut off after
 # DATABASE_STATEMENT_TIMEOUT milliseconds so that no request can hold a connection for long.
-DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2)
-DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000)
+# (libpq reads 0 as "wait for ever", so at least 1.)
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2, minimum=1)
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000, minimum=0)
 
 
 def _connection_options(database):
+    # Django's backend behind a circuit breaker (plan_api/postgres/base.py); the embedded one already is.
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "plan_api.postgres"
     options = database.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     options["options"] = f"{options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}".strip()
@@ -135,11 +127,13 @@ def _connection_options(database):
 
 
 _connection_options(DATABASES["default"])
-# Read replicas: reads go to one of them at random, writes (the loader, migrations) to the primary.
-for _index, _url in enumerate(envlist("DATABASE_REPLICA_URLS", [])):
-    DATABASES[f"replica{_index + 1}"] = _connection_options(
-        dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"})
-    )
+# Read replicas: each request reads from one of them, chosen at random; writes (the loader, migrations) and
+# reads outside requests go to the primary.
+_replicas = envdatabases(
+    "DATABASE_REPLICA_URLS", conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"}
+)
+for _index, _replica in enumerate(_replicas):
+    DATABASES[f"replica{_index + 1}"] = _connection_options(_replica)
 DATABASE_ROUTERS = ["plan_api.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,7 +143,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(envstr("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Without collectstatic (make serve, tests) WhiteNoise serves straight from the apps' static folders;
 # production collects, compresses and fingerprints them (settings_production.py).
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
@@ -157,30 +151,43 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder even
 
 # The most the local-memory cache (each process' own, when CACHE_URL is not Redis) may hold, in bytes; beyond it
 # the least recently used responses are dropped.
-RESPONSE_CACHE_MAX_BYTES = envint("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
-CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""), max_bytes=RESPONSE_CACHE_MAX_BYTES)}
+RESPONSE_CACHE_MAX_BYTES = envint("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024, minimum=0)
+# Redis answers in well under a millisecond; a longer wait on each connect or read only makes a silent Redis hurt.
+CACHE_TIMEOUT_MS = envint("CACHE_TIMEOUT_MS", 250, minimum=1)
+CACHES = {
+    "default": caches_from_url(envstr("CACHE_URL", ""), max_bytes=RESPONSE_CACHE_MAX_BYTES, timeout_ms=CACHE_TIMEOUT_MS)
+}
+# After a call to the database or Redis fails, they are not tried again for this many seconds (requests get
+# a cache miss or a 503 at once instead of each waiting on a timeout); a failure is logged when it begins, at
+# most once per DEPENDENCY_LOG_SECONDS while it lasts, and when it ends (plan_api/dependencies.py).
+DEPENDENCY_RETRY_SECONDS = envint("DEPENDENCY_RETRY_SECONDS", 5, minimum=1)
+DEPENDENCY_LOG_SECONDS = envint("DEPENDENCY_LOG_SECONDS", 60, minimum=1)
 # How long browsers and CDNs may reuse a response (Cache-Control: public, max-age=…), in seconds.
-HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300)
+HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300, minimum=0)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
-RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600)
+RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600, minimum=1)
 RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
 # How often (seconds) a process re-reads the plans' versions from the database; loading a plan refreshes them
 # at once in a shared cache (Redis), while each process' local-memory cache notices within this delay.
-DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
+DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5, minimum=1)
 # The selector that reads every plan's version ({slug: (version, updated_at timestamp)}): named here, because
 # plan_api, below the apps, does not import them.
 DATASET_VERSIONS = "articles.selectors.dataset_versions"
 # Refuse absurd queries before they reach a view: the whole query string in bytes as sent (percent-encoded), and
 # any single value in characters. They must agree with each other and with gunicorn's request line (limits.py).
-MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 4096)
-MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
+MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 4096, minimum=1)
+MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200, minimum=1)
 if _problem := limits.query_limits_problem(MAX_QUERY_STRING_LENGTH, MAX_QUERY_VALUE_LENGTH):
     raise ImproperlyConfigured(_problem)
 # Seconds a client is told to wait (Retry-After) when the database is unreachable.
-DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5)
+DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5, minimum=0)
+
+# Proxies in front of the app (load balancer, CDN) that append the address they saw to X-Forwarded-For: the
+# client is then the address NUM_PROXIES from the right. Unset or 0: the connection's address (REMOTE_ADDR).
+NUM_PROXIES = envint("NUM_PROXIES", None, minimum=0)
 
 # Where the plan folders live: one folder per plan (see articles/builder.py).
-PLAN_FIXTURES_DIR = Path(os.environ.get("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
+PLAN_FIXTURES_DIR = Path(envstr("PLAN_FIXTURES_DIR", BASE_DIR / "fixtures"))
 
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
@@ -207,10 +214,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "plan_api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "plan_api.schema.AutoSchema",
     # Per client (its address; behind proxies set NUM_PROXIES). Cached answers never reach a view and are not
-    # counted: like a CDN hit, they cost the database nothing. THROTTLE_ANON_RATE=off turns throttling off.
+    # counted: like a CDN hit, they cost the database nothing. Off by default here: `make serve` is one person on
+    # their own machine, whose scripts may walk the whole API; production (settings_production.py) limits.
     "DEFAULT_THROTTLE_CLASSES": ["plan_api.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("THROTTLE_ANON_RATE") or "120/minute"},
-    "NUM_PROXIES": envint("NUM_PROXIES", None),
+    "DEFAULT_THROTTLE_RATES": {"anon": envrate("THROTTLE_ANON_RATE", "off")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -253,16 +260,24 @@ CSRF_FAILURE_VIEW = "plan_api.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+
+def not_an_outage(record):
+    """Drop Django's log line for each 503: the database is away, which plan_api.dependencies logs once per
+    interval rather than once per request."""
+    return getattr(record, "status_code", None) != 503
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"not_an_outage": {"()": "django.utils.log.CallbackFilter", "callback": not_an_outage}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL", "WARNING")},
+    "loggers": {"jieba": {"level": "WARNING"}, "django.request": {"filters": ["not_an_outage"]}},
 }
 
 # The Django admin, off by default: ADMIN_PATH (e.g. "staff-3f9c/") mounts it there, for staff accounts only.
-ADMIN_PATH = os.environ.get("ADMIN_PATH", "").strip("/")
+ADMIN_PATH = envurlpath("ADMIN_PATH")
 if ADMIN_PATH:
     ADMIN_PATH += "/"
     INSTALLED_APPS += [
@@ -270,6 +285,7 @@ if ADMIN_PATH:
         "django.contrib.auth",
         "django.contrib.sessions",
         "django.contrib.messages",
+        "axes",
     ]
     _after_security = MIDDLEWARE.index("django.middleware.common.CommonMiddleware")
     MIDDLEWARE[_after_security:_after_security] = [
@@ -277,7 +293,24 @@ if ADMIN_PATH:
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",
     ]
+    MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
     TEMPLATES[0]["OPTIONS"]["context_processors"] += [
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
     ]
+    # Failed logins are counted (django-axes) per client address and per username, each on its own: after
+    # ADMIN_LOGIN_FAILURE_LIMIT failures the address, or the account, gets a 429 for ADMIN_LOGIN_LOCKOUT_MINUTES,
+    # whoever tries. The address is the throttle's (NUM_PROXIES); the counts live where the throttle's do,
+    # shared by every process: Redis when CACHE_URL names one, else the database.
+    AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+    AXES_FAILURE_LIMIT = envint("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+    AXES_COOLOFF_TIME = timedelta(minutes=envint("ADMIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+    AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+    AXES_RESET_ON_SUCCESS = True
+    AXES_CLIENT_IP_CALLABLE = "plan_api.throttling.client_address"
+    AXES_LOCKOUT_CALLABLE = "plan_api.views.login_locked_out"
+    AXES_HANDLER = (
+        "axes.handlers.cache.AxesCacheHandler"
+        if CACHES["default"]["BACKEND"] == "plan_api.cache.RedisCache"
+        else "axes.handlers.database.AxesDatabaseHandler"
+    )

@@ -3,6 +3,7 @@
 import functools
 import sys
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
@@ -52,6 +53,16 @@ def server_error(request):
     if exception is not None and is_database_unavailable(exception):
         return database_unavailable()
     return problem(500, "Internal server error. It has been logged; please try again later.")
+
+
+def login_locked_out(request, response=None, credentials=None):
+    """django-axes' answer to a login from a locked address or account (ADMIN_PATH): the API's 429 problem."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return problem(
+        429,
+        f"Too many failed logins; try again in {minutes} minutes.",
+        headers={"Retry-After": str(minutes * 60), "Cache-Control": "no-store"},
+    )
 
 
 def get_or_head(view):

@@ -34,10 +34,11 @@ def _empty_cache():
     """Each test starts with an empty response cache and throttle history (the cache outlives a test's rollback)."""
     from django.core.cache import cache
 
-    from plan_api import response_cache
+    from plan_api import dependencies, response_cache
 
     cache.clear()
     response_cache.forget_everything()
+    dependencies.forget_everything()  # no test inherits another's Redis or database outage
     # The cache middleware reads the plans' versions (one query) at most every DATASET_VERSION_CHECK_SECONDS;
     # read them now, so that the query counts the tests pin are those of the views themselves.
     response_cache.dataset_versions()

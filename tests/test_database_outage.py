@@ -70,6 +70,7 @@ def server(tmp_path_factory):
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
         "DATABASE_RETRY_AFTER": "7",
+        "DEPENDENCY_RETRY_SECONDS": "1",  # after a failure, the database is tried again a second later
     }
     env.pop("DATABASE_URL", None)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
@@ -135,7 +136,9 @@ def test_without_its_database_the_api_answers_503_at_once_serves_its_cache_and_r
     finally:
         _pg_ctl(server["pgdata"], "start")
 
-    # The next request after the database is back connects afresh: no restart of the API needed.
+    # Once the database is back, the first request after DEPENDENCY_RETRY_SECONDS connects afresh: no restart of
+    # the API needed.
+    _wait_for(f"{base}/readyz", seconds=10)
     status, _, body, _ = _get(f"{base}/api/v1/plans/{PLAN}/articles/8/")
     assert status == 200
     assert b'"number":8' in body

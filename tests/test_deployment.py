@@ -49,7 +49,8 @@ def test_cache_url_names_the_shared_cache():
         "OPTIONS": {"MAX_BYTES": 1000},
     }
     redis = caches_from_url("redis://cache.internal:6379/1")
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "plan_api.cache.RedisCache"  # Django's, behind a circuit breaker
+    assert redis["OPTIONS"] == {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
     assert redis["LOCATION"] == "redis://cache.internal:6379/1"
     with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
         caches_from_url("memcached://somewhere")

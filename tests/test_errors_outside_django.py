@@ -25,7 +25,7 @@ PROBLEM = "application/problem+json"
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), live.gunicorn() as base:
+    with django_db_blocker.unblock(), live.development_server() as base:
         yield base
 
 

@@ -126,7 +126,7 @@ def test_a_value_given_in_two_ordering_parameters_is_a_400_as_in_one(api):
 
 @pytest.fixture(scope="module")
 def server(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), live.gunicorn() as base:
+    with django_db_blocker.unblock(), live.development_server() as base:
         yield base
 
 

@@ -1,11 +1,11 @@
 """Django's PostgreSQL backend for the embedded server: it starts (or joins) the server on first connection.
 
-DATABASES uses it (ENGINE "plan_api.embedded") when DATABASE_URL is not set; see plan_api/embedded_db.py.
+DATABASES uses it (ENGINE "plan_api.embedded") when DATABASE_URL is not set; see plan_api/embedded_db.py. Like
+every alias, it connects through the circuit breaker of plan_api.postgres.
 """
 
-from django.db.backends.postgresql import base
-
 from plan_api import embedded_db
+from plan_api.postgres import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanApiConfig(AppConfig):
+    name = "plan_api"
+    verbose_name = "HTTP infrastructure"

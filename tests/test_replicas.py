@@ -1,0 +1,125 @@
+"""Read replicas: every read of one request goes to one database, the response cache's version read included.
+
+Two real databases stand in for two replicas: copies of the test database, each made recognisable (every
+article title, initiative name and the plan's title start with 【replica1】 or 【replica2】, and the plan's
+version differs), as replicas at different points of a plan's reload would be. They are configured the way
+an operator does it, through DATABASE_REPLICA_URLS.
+"""
+
+import itertools
+import runpy
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from plan_api import response_cache
+from tests.conftest import PLAN
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REPLICAS = ("replica1", "replica2")
+
+
+def _libpq(database, name):
+    """psycopg connection arguments for database `name` on the server `database` (a Django settings dict) is on."""
+    return {
+        "host": database["HOST"] or None,
+        "port": database["PORT"] or None,
+        "user": database["USER"],
+        "password": database["PASSWORD"] or None,
+        "dbname": name,
+        "autocommit": True,
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def replicas(django_db_blocker):
+    """This process reads through DATABASE_REPLICA_URLS naming two copies of the test database whose data differ,
+    as a server started with it would."""
+    with django_db_blocker.unblock():
+        connections["default"].ensure_connection()
+        database = dict(connections["default"].settings_dict)
+        connections.close_all()  # a database is copied only while no one is connected to it
+    names = {alias: f"{database['NAME']}_{alias}" for alias in REPLICAS}
+    with psycopg.connect(**_libpq(database, "postgres")) as admin:
+        for name in names.values():
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{database["NAME"]}"')
+    for alias, name in names.items():
+        with psycopg.connect(**_libpq(database, name)) as replica:
+            marker = f"【{alias}】"
+            replica.execute("UPDATE articles_plan SET title = %s || title, version = %s", [marker, alias * 8])
+            replica.execute("UPDATE articles_article SET title = %s || title", [marker])
+            replica.execute("UPDATE indicators_initiative SET name = %s || name", [marker])
+    host = quote(database["HOST"] or "localhost", safe="")
+    credentials = database["USER"] + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
+    urls = ",".join(f"postgresql://{credentials}@{host}:{database['PORT'] or 5432}/{name}" for name in names.values())
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DATABASE_REPLICA_URLS", urls)
+        configured = runpy.run_path(str(BASE_DIR / "plan_api" / "settings.py"))["DATABASES"]
+    assert [alias for alias in configured if alias != "default"] == list(REPLICAS)
+    for alias in REPLICAS:
+        connections.settings[alias] = configured[alias]
+    connections.configure_settings(connections.settings)  # Django's defaults for the new aliases
+    yield
+    for alias in REPLICAS:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+    with psycopg.connect(**_libpq(database, "postgres")) as admin:
+        for name in names.values():
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _marker(text):
+    return text[1 : text.index("】")]
+
+
+pytestmark = pytest.mark.django_db(databases=["default", *REPLICAS])
+
+
+def test_every_query_of_a_request_goes_to_one_replica(api):
+    used = set()
+    for number in range(7, 27):
+        cache.clear()  # so that the request reads the plans' versions too, not only what the view reads
+        response_cache.forget_everything()
+        aliases = ("default", *REPLICAS)
+        captured = {alias: CaptureQueriesContext(connections[alias]) for alias in aliases}
+        for context in captured.values():
+            context.__enter__()
+        try:
+            article = api.get(f"/api/v1/plans/{PLAN}/articles/{number}/").json()
+        finally:
+            for context in captured.values():
+                context.__exit__(None, None, None)
+        read_from = {alias for alias, context in captured.items() if len(context)}
+        assert len(read_from) == 1 and read_from <= set(REPLICAS), (number, read_from)
+        alias = read_from.pop()
+        used.add(alias)
+        # What the response shows came from that replica alone.
+        assert {_marker(article["title"])} | {_marker(i["name"]) for i in article["initiatives"]} == {alias}
+    assert used == set(REPLICAS)  # 20 requests, each replica chosen at random: both were used
+
+
+def test_a_cached_answer_is_only_served_for_the_replica_it_was_read_from(api, monkeypatch):
+    # The dice of the replica choice, loaded: requests alternate between the two replicas.
+    turns = itertools.cycle(REPLICAS)
+    monkeypatch.setattr("plan_api.db_router.random.choice", lambda candidates: next(turns))
+
+    answers = [api.get(f"/api/v1/plans/{PLAN}/") for _ in range(6)]
+
+    assert [(_marker(a.json()["title"]), a.json()["version"]) for a in answers] == [
+        (alias, alias * 8) for alias in REPLICAS
+    ] * 3
+    assert [a["X-Cache"] for a in answers] == ["MISS", "MISS", "HIT", "HIT", "HIT", "HIT"]
+
+
+def test_outside_a_request_reads_and_writes_go_to_the_primary():
+    from articles.models import Plan
+
+    assert Plan.objects.get(slug=PLAN).title.startswith("【") is False
+    assert Plan.objects.db == "default"
