@@ -1,4 +1,4 @@
-"""Whole-collection exports: `?format=csv` or `?format=ndjson` (or the matching Accept) on a collection.
+"""Whole-collection exports: `?format=csv`, `ndjson` or `xlsx` (or the matching Accept) on a collection.
 
 An export is not paginated: it streams every object of the filtered, ordered collection, reading the
 database a chunk at a time (a server-side cursor; prefetches run per chunk), so memory stays constant
@@ -44,7 +44,8 @@ class ExportMixin:
         queryset = self.filter_queryset(self.get_queryset())
         columns = serializer_columns(self.get_serializer())
         lines = renderer.lines(self._export_rows(queryset), columns=columns)
-        response = StreamingHttpResponse(lines, content_type=f"{renderer.media_type}; charset=utf-8")
+        charset = f"; charset={renderer.charset}" if renderer.charset else ""  # an Excel workbook is binary
+        response = StreamingHttpResponse(lines, content_type=f"{renderer.media_type}{charset}")
         set_download_name(response, request, renderer.format)
         return response
 

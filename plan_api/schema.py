@@ -1,11 +1,11 @@
 """The OpenAPI description of what every operation shares: the `script` parameter, Accept-Language,
-Content-Language, the CSV and NDJSON bodies, and the error answers in the problem-details shape."""
+Content-Language, the CSV, NDJSON and Excel bodies, and the error answers in the problem-details shape."""
 
 from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter
 
-from plan_api.renderers import CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE
+from plan_api.renderers import CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from plan_api.scripts import DEFAULT_SCRIPT, SCRIPT_PARAM, SCRIPTS
 
 SCRIPT_DESCRIPTION = (
@@ -37,7 +37,10 @@ TEXT_BODIES = {
     "(see README, 'For data journalists'). On a collection: the whole filtered collection, not paginated.",
     NDJSON_MEDIA_TYPE: "Newline-delimited JSON: one object per line, as in the JSON body. On a collection: the "
     "whole filtered collection, not paginated.",
+    XLSX_MEDIA_TYPE: "An Excel workbook (.xlsx) with one sheet holding the CSV's columns and rows; numbers as numbers. "
+    "On a collection: the whole filtered collection, not paginated.",
 }
+BINARY_BODIES = {XLSX_MEDIA_TYPE}
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -54,6 +57,8 @@ class AutoSchema(openapi.AutoSchema):
         for media_type, body in response.get("content", {}).items():
             if media_type in TEXT_BODIES:
                 body["schema"] = {"type": "string", "description": TEXT_BODIES[media_type]}
+                if media_type in BINARY_BODIES:
+                    body["schema"]["contentMediaType"] = media_type  # OpenAPI 3.1's way to say "binary"
         return response
 
     def _get_format_parameters(self):
@@ -61,8 +66,8 @@ class AutoSchema(openapi.AutoSchema):
         for parameter in parameters:
             if parameter["name"] == "format" and "csv" in parameter["schema"].get("enum", []):
                 parameter["description"] = (
-                    "The response format (default json; also chosen by Accept). csv and ndjson on a collection "
-                    "return the whole filtered collection, not a page."
+                    "The response format (default json; also chosen by Accept). csv, ndjson and xlsx (an Excel "
+                    "workbook with the CSV's columns) on a collection return the whole filtered collection, not a page."
                 )
         return parameters
 

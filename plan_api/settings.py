@@ -183,6 +183,7 @@ REST_FRAMEWORK = {
         "plan_api.renderers.ScriptJSONRenderer",
         "plan_api.renderers.CSVRenderer",
         "plan_api.renderers.NDJSONRenderer",
+        "plan_api.renderers.XLSXRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "plan_api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [],
