@@ -27,6 +27,14 @@ def plan_or_404(slug):
     return plan
 
 
+def plan_head_or_404(slug):
+    """The plan alone (for the pages under it that show only its title), or the site's 404: one query."""
+    plan = Plan.objects.filter(slug=slug).first()
+    if plan is None:
+        raise Http404(f"No plan with slug {slug!r}.")
+    return plan
+
+
 def plan_contents(plan):
     """The plan page's contents: chapters with their articles, principles, goals and initiatives (six queries)."""
     return {

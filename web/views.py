@@ -399,7 +399,7 @@ def search(request):
         "results": None,
         "message": None,
     }
-    if plan_filter:
+    if plan_filter in plan_slugs:
         context["chapter_options"] = convert_data(selectors.chapter_outline(plan_filter), request.page_script)
     status = 200
     try:
@@ -492,7 +492,7 @@ def _hit_url(entry, paragraphs, highlights, script):
 
 @page_view
 def terms(request, plan):
-    found = selectors.plan_or_404(plan)
+    found = selectors.plan_head_or_404(plan)
     value = request.GET.get("min_length", str(TERMS_MIN_LENGTH))
     if value not in {str(n) for n in ALLOWED_MIN_LENGTHS}:
         return error_response(
@@ -515,7 +515,7 @@ def terms(request, plan):
 
 @page_view
 def term(request, plan, word):
-    found = selectors.plan_or_404(plan)
+    found = selectors.plan_head_or_404(plan)
     entry = term_get(plan=found, term=word) if len(word) <= 100 else None
     if entry is None:
         raise Http404(f"No word {word[:50]!r} in plan {plan!r}.")
