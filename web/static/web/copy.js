@@ -30,6 +30,8 @@
         button.textContent = button.closest("html").lang === "zh-Hans" ? "已复制" : "已複製";
         status.textContent = button.textContent;
         setTimeout(function () { button.textContent = label; }, 2000);
+      }, function (error) {
+        console.warn("copy failed", error);
       });
     });
   });
