@@ -152,7 +152,11 @@ def plan(request, plan):
             if initiatives.get(kind)
         ],
         "license": publication.license if publication else "",
-        "official": getattr(publication, "official_url", "") if publication else "",
+        "official": convert_data(
+            {"title": publication.official_title, "url": publication.official_url}, request.page_script
+        )
+        if publication and publication.official_url
+        else None,
         "downloads": _download_table(plan_downloads(request, found, request.page_script)),
     }
     for chapter in context["chapters"]:
