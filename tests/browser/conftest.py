@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER", "").lower() in ("1", "true", "yes", "on")
@@ -29,10 +30,6 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-
-# Playwright's synchronous API runs an event loop in this thread; Django refuses database calls from a thread
-# with a running loop unless told that this is deliberate (the fixtures around each test read the database).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _skipped = []
 
@@ -51,6 +48,36 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped:
         terminalreporter.write_sep("!", f"{len(_skipped)} BROWSER TESTS SKIPPED", yellow=True)
         terminalreporter.write_line(HOW_TO_RUN)
+
+
+# Playwright for the browser tests' module, not the whole session as pytest-playwright has it: its synchronous API
+# keeps an event loop running in the test thread, where Django refuses database calls unless
+# DJANGO_ALLOW_ASYNC_UNSAFE is set. That must hold for these tests alone: once they are done, the loop stops and
+# the variable goes (a later test's subprocess would inherit it, and `check --deploy` rightly flags it).
+@pytest.fixture(scope="module")
+def playwright():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="module")
+def launch_browser(browser_type_launch_args, browser_type):
+    return lambda **kwargs: browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser):
+    opened = launch_browser()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")
@@ -86,9 +113,9 @@ def site_url(django_db_setup, django_db_blocker):
         )
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, site_url):
-    return {**browser_context_args, "base_url": site_url, "viewport": {"width": 1280, "height": 900}}
+@pytest.fixture(scope="module")
+def browser_context_args(site_url):
+    return {"base_url": site_url, "viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
