@@ -35,8 +35,10 @@ _skipped = []
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists() or REQUIRE_BROWSER:
+    if CHROMIUM.exists():
         return
+    if REQUIRE_BROWSER:
+        raise pytest.UsageError(f"REQUIRE_BROWSER is set, but {HOW_TO_RUN}")
     marker = pytest.mark.skip(reason=f"browser tests skipped: {HOW_TO_RUN}")
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
@@ -84,8 +86,6 @@ def browser(launch_browser):
 def browser_type_launch_args(browser_type_launch_args, site_url):
     # Asking for site_url here starts the server before the browser, so that it stops after the browser has
     # closed its keep-alive connections (each holds a server thread and, after a page, a database session).
-    if not CHROMIUM.exists():
-        pytest.fail(f"REQUIRE_BROWSER is set, but {HOW_TO_RUN}", pytrace=False)
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": LAUNCH_ARGS}
 
 

@@ -65,6 +65,8 @@ def test_an_unknown_script_is_a_400_page_naming_the_scripts(browser_client):
         (f"/plans/{PLAN}/chapters/13/", f"No chapter 13 in plan '{PLAN}'."),
         (f"/plans/{PLAN}/terms/量子/", f"No word '量子' in plan '{PLAN}'."),
         ("/no/such/page", "Nothing is published at '/no/such/page'. See /api/v1/ for what is."),
+        (f"/plans/{PLAN}/articles/99999999999999999999/", f"No article 99999999999999999999 in plan '{PLAN}'."),
+        (f"/plans/{PLAN}/chapters/0/", f"No chapter 0 in plan '{PLAN}'."),
     ],
 )
 def test_an_unknown_page_is_a_404_page_for_browsers_and_problem_details_for_programs(

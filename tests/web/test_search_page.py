@@ -27,6 +27,7 @@ def test_a_search_in_simplified_shows_highlighted_results_that_link_to_the_parag
     # A goal's hit leads to the paragraph of its article that holds the word.
     assert (f"/plans/{PLAN}/articles/6/?script=zh-Hans#p6", "人民生活品质不断提高") in found
     assert "…健全<mark>养老</mark>事业和产业协同发展政策机制" in html
+    assert '<span class="type">举措</span>' in html  # the interface is in the page's script too
     # How the query was read: the words it looked for.
     assert "搜索同时包含以下词语的段落：<mark>养老</mark>" in html
 
