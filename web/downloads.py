@@ -7,6 +7,7 @@ so this runs once per plan version and script, not on every view of the page.
 """
 
 import copy
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +32,9 @@ COLLECTIONS = (
 FORMATS = ("csv", "xlsx", "ndjson")
 SOURCE_VIEW = plan_source.cls.as_view(throttle_classes=())
 DATAPACKAGE_VIEW = datapackage_view.cls.as_view(throttle_classes=())
+# The sizes this process measured or read last: a few plan versions × four scripts × the hosts it answers to.
+_measured = OrderedDict()
+MEASURED_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,14 @@ class Download:
 def plan_downloads(request, plan, script):
     """Every download of a plan, in the page's script (the source text is always as received)."""
     key = f"downloads:{plan.slug}:{plan.version}:{plan.updated_at.timestamp()}:{script}:{request.scheme}:{request.get_host()}"
-    downloads = _cache_get(key)
+    downloads = _measured.get(key) or _cache_get(key)
     if downloads is None:
         downloads = measure_downloads(request, plan.slug, script)
         _cache_set(key, downloads)
+    _measured[key] = downloads
+    _measured.move_to_end(key)
+    while len(_measured) > MEASURED_KEPT:
+        _measured.popitem(last=False)
     return downloads
 
 

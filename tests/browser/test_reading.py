@@ -51,8 +51,8 @@ def test_reader_switches_an_article_to_simplified_and_back(page, screenshot):
 
 
 def test_reader_opens_an_initiative_and_sees_its_mentions_and_chart(page, screenshot):
-    page.goto(f"/plans/{PLAN}/")
-    page.get_by_role("link", name="京津冀協同發展", exact=True).click()
+    page.goto(f"/plans/{PLAN}/chapters/3/")
+    page.get_by_role("complementary").get_by_role("link", name="京津冀協同發展", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("京津冀協同發展")
     expect(page.get_by_text("全文提及 8 次")).to_be_visible()
     expect(page.locator("figure.chart svg rect")).to_have_count(12)

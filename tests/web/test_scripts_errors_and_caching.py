@@ -1,6 +1,8 @@
 """Every page in four scripts, its errors for people and for programs, and the API's HTTP caching."""
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.utils.html import escape
 
 from tests.conftest import PLAN
@@ -114,3 +116,18 @@ def test_health_checks_stay_outside_the_response_cache(client, django_assert_num
     with django_assert_num_queries(0):
         response = client.get("/healthz")
     assert "ETag" not in response and "X-Cache" not in response
+
+
+@override_settings(ROOT_URLCONF="tests.web.urls_database_gone")
+def test_a_page_whose_database_is_away_is_a_503_page_for_browsers_and_problem_details_for_programs(
+    browser_client, client
+):
+    page = browser_client.get("/plans/test-database-gone/")
+    assert page.status_code == 503
+    assert page["Content-Type"] == "text/html; charset=utf-8"
+    assert page["Retry-After"] == str(settings.DATABASE_RETRY_AFTER)
+    assert page["Cache-Control"] == "no-store"
+    assert "暫時無法提供服務" in page.content.decode()
+    problem = client.get("/plans/test-database-gone/")
+    assert problem.status_code == 503
+    assert problem["Content-Type"] == "application/problem+json"

@@ -24,8 +24,11 @@ def page_url(context, name, *args, **query):
     return with_script(reverse(name, args=args), context.get("script", DEFAULT_SCRIPT), **query)
 
 
-def with_script(path, script, **query):
+def with_script(url, script, **query):
+    """The URL (which may have a query already) with `query` and, unless it is the default, the script added."""
     query = {key: value for key, value in query.items() if value not in (None, "")}
     if script != DEFAULT_SCRIPT:
         query[SCRIPT_PARAM] = script
-    return f"{path}?{urlencode(query, doseq=True)}" if query else path
+    if not query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(query, doseq=True)}"
