@@ -10,9 +10,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_browser_tests(**env):
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/browser"],
+        # Only the plugins these tests use, so that the run starts quickly.
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "pytest_django.plugin",
+            "-p",
+            "pytest_playwright.pytest_playwright",
+        ]
+        + ["tests/browser"],
         cwd=ROOT,
-        env={**os.environ, "CHROMIUM": "/nonexistent/chromium", **env},
+        env={**os.environ, "CHROMIUM": "/nonexistent/chromium", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **env},
         capture_output=True,
         text=True,
         timeout=120,
