@@ -67,9 +67,10 @@ screenshots: $(VENV)/.installed-test
 	mkdir -p docs/screenshots
 	for name in $(SCREENSHOTS); do cp .run/screenshots/$$name.png docs/screenshots/; done
 
-# Load test of a `make prod` server it starts on loopback (bench/load.py --help).
-bench: db
-	$(PY) bench/load.py
+# plan-api (cache off and on) against Datasette and nginx under wrk, issue 12's table (bench/compare.py --help);
+# options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --warmup 1 --repeat 1".
+bench: install
+	$(PY) bench/compare.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pgdata .run .pytest_cache

@@ -7,9 +7,13 @@ requests without the database, so a few workers per core are enough.
 import multiprocessing
 import os
 
+from plan_api import limits
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
-worker_class = "gthread"
+# gunicorn's threaded worker ("gthread"), writing the errors gunicorn answers by itself (a request line or
+# header fields over the limits below, a malformed request) as problem+json like every other error.
+worker_class = "plan_api.gunicorn_worker.ProblemThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request that takes longer than this is killed; the database's statement_timeout (5 s) ends first.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -18,6 +22,11 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so that a slow leak cannot grow without bound.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
+# What gunicorn reads of a request (README, "Request limits"): the longest request line it can read, so that every
+# query string Django accepts (MAX_QUERY_STRING_LENGTH) fits with any path, and its default header limits.
+limit_request_line = limits.REQUEST_LINE
+limit_request_fields = limits.REQUEST_FIELDS
+limit_request_field_size = limits.REQUEST_FIELD_SIZE
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None  # "-" logs every request to stdout
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "warning").lower()

@@ -215,14 +215,16 @@ def _apply_errata(raw_lines, errata, source_name):
                 f"{where}: {source_name} line {number} should contain {erratum['as_received']!r} once, "
                 f"found it {found} times: the erratum no longer matches the text"
             )
-        erratum["column"] = raw_lines[number - 1].index(erratum["as_received"])
+        # Counted in characters from 1, like the line: line:column is what an editor shows.
+        erratum["column"] = raw_lines[number - 1].index(erratum["as_received"]) + 1
         by_line.setdefault(number, []).append(erratum)
     for number, items in by_line.items():
         text = raw_lines[number - 1]
         # Right to left, so that each column still points into the text as received.
         for erratum in sorted(items, key=lambda e: e["column"], reverse=True):
-            end = erratum["column"] + len(erratum["as_received"])
-            text = text[: erratum["column"]] + erratum["correction"] + text[end:]
+            start = erratum["column"] - 1
+            end = start + len(erratum["as_received"])
+            text = text[:start] + erratum["correction"] + text[end:]
         corrected[number - 1] = text
     return [Line(number, text) for number, text in enumerate(corrected, start=1)]
 
@@ -356,7 +358,7 @@ def rebuild_source(data):
         text = lines[number - 1]
         # Left to right: once the spans to its left are reverted, a span starts at its received column.
         for erratum in sorted(items, key=lambda e: e["column"]):
-            start = erratum["column"]
+            start = erratum["column"] - 1
             text = text[:start] + erratum["as_received"] + text[start + len(erratum["correction"]) :]
         lines[number - 1] = text
     return "\n".join(lines) + ("\n" if plan["source"]["final_newline"] else "")

@@ -6,18 +6,18 @@ The CSVs are RFC 4180, UTF-8 with a byte-order mark (Excel needs it for Chinese)
 in the requested script; identifiers (numbers, slugs, kinds, places) and `as_received` never change.
 """
 
-import csv
 import hashlib
 import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from rest_framework.reverse import reverse
 
 from articles.models import Place
 from indicators.models import Goal, Initiative, Mention, Principle
-from plan_api.renderers import BOM
+from plan_api.renderers import csv_lines
 from plantext.scripts import converter
 
 PROFILE = "tabular-data-package"
@@ -247,8 +247,8 @@ TABLES = (
         "Corrupted spans of the source as received, and their corrections",
         (
             Column("number", "integer", "The erratum's number."),
-            Column("line", "integer", "Line in the source file."),
-            Column("column", "integer", "Column (in characters, from 1) in that line."),
+            Column("line", "integer", "Line in the source file, counted from 1."),
+            Column("column", "integer", "Where the span starts in that line, in characters counted from 1."),
             Column("article", "integer", "The article it falls in, if any.", required=False),
             Column("as_received", "string", "The span exactly as received (never converted)."),
             Column("correction", "string", "What the span should read.", text=True),
@@ -261,18 +261,15 @@ TABLES = (
 
 
 def table_csv(table, plan, script):
-    """The CSV bytes of one table: BOM, header, one row per record; text columns in `script`."""
+    """The CSV bytes of one table, written as every CSV of the API is (plan_api.renderers.csv_lines): BOM,
+    header, one row per record; text columns in `script`."""
     convert = converter(script)
     texts = [column.text for column in table.columns]
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, dialect="excel")
-    writer.writerow([column.name for column in table.columns])
-    for row in table.rows(plan):
-        writer.writerow(
-            ["" if v is None else (convert(v) if is_text else v) for v, is_text in zip(row, texts, strict=True)]
-        )
-    return buffer.getvalue().encode("utf-8")
+    rows = (
+        ["" if v is None else (convert(v) if is_text else str(v)) for v, is_text in zip(row, texts, strict=True)]
+        for row in table.rows(plan)
+    )
+    return "".join(csv_lines([column.name for column in table.columns], rows)).encode("utf-8")
 
 
 def datapackage_descriptor(plan, *, script, request, files):
@@ -316,13 +313,34 @@ def datapackage_descriptor(plan, *, script, request, files):
     return descriptor
 
 
+# The earliest time a zip entry can carry (MS-DOS dates start in 1980).
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+
+
+def zip_entry(name, *, modified):
+    """A zip entry whose every attribute is fixed: its date from the data (never the clock), a regular file
+    readable by all, written as on Unix. So that every process builds the package to the same bytes."""
+    when = max(modified.astimezone(UTC), ZIP_EPOCH)
+    entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.create_system = 3  # Unix, whichever system builds it
+    entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+    return entry
+
+
 def build_datapackage(plan, *, script, request=None):
-    """The zipped data package of a plan, as bytes (a few hundred kilobytes for a plan of this size)."""
+    """The zipped data package of a plan, as bytes (a few hundred kilobytes for a plan of this size).
+
+    Deterministic: the same plan data and code give the same bytes in any process at any time, so that the
+    response has one strong ETag. Entries are dated when the plan was last loaded (its `updated_at`, also the
+    descriptor's `created`), in UTC, and come in a fixed order: datapackage.json, then the tables.
+    """
     files = {table.name: table_csv(table, plan, script) for table in TABLES}
     descriptor = datapackage_descriptor(plan, script=script, request=request, files=files)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n")
+    with zipfile.ZipFile(buffer, "w") as archive:
+        descriptor_json = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+        archive.writestr(zip_entry("datapackage.json", modified=plan.updated_at), descriptor_json)
         for name, content in files.items():
-            archive.writestr(f"{name}.csv", content)
+            archive.writestr(zip_entry(f"{name}.csv", modified=plan.updated_at), content)
     return buffer.getvalue()

@@ -1,10 +1,5 @@
-"""One error shape for every 4xx and 5xx: RFC 9457 problem details, served as application/problem+json.
-
-{"type": "about:blank", "title": "Not Found", "status": 404, "detail": "No article 99 in plan …",
- "errors": {"page_size": ["must be a whole number from 1 to 100, not 'x'"]}}   # field errors, when any
-"""
-
-from http import HTTPStatus
+"""One error shape for every 4xx and 5xx: RFC 9457 problem details (plan_api/problems.py), served as
+application/problem+json, from views, middleware and URL routing."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from plan_api.problems import PROBLEM_CONTENT_TYPE, problem_body
 
 
 def problem(status, detail, *, errors=None, headers=None):
@@ -28,13 +23,6 @@ def problem(status, detail, *, errors=None, headers=None):
     for name, value in (headers or {}).items():
         response[name] = value
     return response
-
-
-def problem_body(status, detail, *, errors=None):
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail}
-    if errors:
-        body["errors"] = errors
-    return body
 
 
 def is_database_unavailable(exc):

@@ -5,7 +5,7 @@ database a chunk at a time (a server-side cursor; prefetches run per chunk), so 
 however large the collection.
 """
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from rest_framework.settings import api_settings
 
 from plan_api.pagination import positive_int_param
@@ -13,6 +13,23 @@ from plan_api.renderers import serializer_columns, set_download_name
 from plan_api.scripts import convert_data, script_of_request
 
 EXPORT_CHUNK_SIZE = 100
+
+
+def table_response(request, rows, *, columns):
+    """A list of rows (dicts, as in JSON) written whole by the request's CSV, NDJSON or Excel renderer: labelled with its
+    media type and a CSV's header row even when there are no rows, which DRF's Response would not do (it drops
+    the Content-Type of an empty body). For short lists that are computed whole anyway (a plan's top terms)."""
+    renderer = request.accepted_renderer
+    script = script_of_request(request)
+    chunks = list(renderer.lines((convert_data(row, script) for row in rows), columns=columns))
+    if renderer.charset is None:  # an Excel workbook is binary
+        response = HttpResponse(b"".join(chunks), content_type=renderer.media_type)
+    else:
+        response = HttpResponse(
+            "".join(chunks).encode(renderer.charset), content_type=f"{renderer.media_type}; charset={renderer.charset}"
+        )
+    set_download_name(response, request, renderer.format)
+    return response
 
 
 class UrlRequest:

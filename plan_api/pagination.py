@@ -3,6 +3,8 @@ from urllib.parse import urlencode
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
+from plan_api.canonical import EVERY, canonical_query, view_parameters
+
 
 def positive_int_param(request, name, *, maximum=None):
     """Read a positive whole-number query parameter, or None when absent; a bad value is a 400."""
@@ -34,6 +36,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         positive_int_param(request, self.page_query_param)
+        self.recognised = view_parameters(view) if view is not None else EVERY
         return super().paginate_queryset(queryset, request, view)
 
     def get_next_link(self):
@@ -43,19 +46,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return self._page_link(self.page.previous_page_number()) if self.page.has_previous() else None
 
     def _page_link(self, number):
-        """The link to another page, built from the decoded query rather than the raw query string.
+        """The link to another page: the request's recognised parameters in canonical form (plan_api.canonical),
+        with this page's number.
 
-        DRF builds it from the raw string, which a client that sends unescaped UTF-8 (curl '…?q=发展') makes
-        into mojibake: the link would search for something else.
+        Canonical, so that equivalent requests get the same bytes and the response cache may share them; built from
+        the decoded query rather than DRF's raw string, which a client that sends unescaped UTF-8
+        (curl '…?q=发展') would make into mojibake: the link would search for something else.
         """
-        query = self.request.query_params.copy()
-        if number == 1:
-            query.pop(self.page_query_param, None)
-        else:
-            query[self.page_query_param] = str(number)
+        query = canonical_query(self.request.query_params, self.recognised)
+        query = [(name, value) for name, value in query if name != self.page_query_param]
+        if number != 1:
+            query.append((self.page_query_param, str(number)))
+        query.sort(key=lambda item: item[0])  # stable: a repeated parameter keeps the order of its values
         url = self.request.build_absolute_uri(self.request.path)
-        # Sorted, as DRF orders them, so that a page's link is the same whatever order the client used.
-        return f"{url}?{urlencode(sorted(query.lists()), doseq=True)}" if query else url
+        return f"{url}?{urlencode(query)}" if query else url
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -19,9 +19,15 @@ Chinese text correctly) has one row per object, and flattens nesting thus:
 NDJSON (`application/x-ndjson`) has one JSON object per line, unflattened, exactly as in the JSON `results`.
 
 Excel (`?format=xlsx`, an .xlsx workbook written by openpyxl) has one sheet with the CSV's header and rows, cell
-for cell; only numbers are stored as numbers, so that a spreadsheet can sum and sort them.
+for cell; only numbers are stored as numbers, so that a spreadsheet can sum and sort them, and every text is
+stored as text (a cell beginning with `=` is never a formula).
 
 On a collection all three are written whole (see plan_api.export), not paginated.
+
+Every CSV of the API — collections, search results, terms and the data package's tables — is written by
+csv_lines(), which writes each cell exactly as the text has it: a cell that begins with `=`, `+`, `-`, `@` or a
+tab is not prefixed or altered for spreadsheets (see README, "For data journalists", for why and how to open
+such a file safely).
 """
 
 import codecs
@@ -31,6 +37,7 @@ import json
 from urllib.parse import quote
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from rest_framework import renderers
 from rest_framework.serializers import BaseSerializer, ListSerializer
 
@@ -40,8 +47,9 @@ BOM = codecs.BOM_UTF8.decode("utf-8")
 CSV_MEDIA_TYPE = "text/csv"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The exports that download as a file named for what they hold (NDJSON is read as a stream, not saved).
-DOWNLOADED_FORMATS = ("csv", "xlsx")
+# The spreadsheet formats: one cell per value (no HTML, no nesting), downloaded as a file named for what it holds
+# (NDJSON is read as a stream, not saved).
+SPREADSHEET_FORMATS = ("csv", "xlsx")
 
 
 def request_script(renderer_context):
@@ -87,16 +95,25 @@ class CSVRenderer(_TabularRenderer):
 
     def lines(self, rows, columns=None):
         """The CSV text of rows (dicts as in JSON), as an iterator of strings: BOM and header first."""
-        writer = _LineWriter()
         rows = iter(rows)
         if columns is None:
             rows = [flatten(row) for row in rows]
             columns = list(dict.fromkeys(key for row in rows for key in row))
         else:
             rows = (flatten(row) for row in rows)
-        yield BOM + writer.line(columns)
-        for row in rows:
-            yield writer.line([cell(row.get(column)) for column in columns])
+        return csv_lines(columns, ([cell(row.get(column)) for column in columns] for row in rows))
+
+
+def csv_lines(header, rows):
+    """Every CSV plan-api writes, line by line: a byte-order mark and the header, then one line per row of cells.
+
+    RFC 4180 (CRLF, a cell quoted only when it holds a comma, a quote or a line break); each cell exactly as
+    given, whatever it begins with (this module's docstring).
+    """
+    writer = _LineWriter()
+    yield BOM + writer.line(header)
+    for row in rows:
+        yield writer.line(row)
 
 
 class NDJSONRenderer(_TabularRenderer):
@@ -131,17 +148,23 @@ class XLSXRenderer(_TabularRenderer):
         sheet = workbook.create_sheet("data")
         sheet.append(columns)
         for row in rows:
-            sheet.append([_xlsx_cell(row.get(column)) for column in columns])
+            sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
         yield buffer.getvalue()
 
 
-def _xlsx_cell(value):
-    """A number stays a number; anything else is the CSV's text for it."""
+def _xlsx_cell(sheet, value):
+    """A number stays a number; anything else is the CSV's text for it, stored as text: openpyxl would take a
+    text that begins with `=` for a formula, which a spreadsheet would run."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    return cell(value)
+    text = cell(value)
+    if not text.startswith("="):
+        return text
+    stored = WriteOnlyCell(sheet, value=text)
+    stored.data_type = "s"
+    return stored
 
 
 class _LineWriter:
@@ -233,7 +256,7 @@ def export_filename(request, extension):
 
 def set_download_name(response, request, extension):
     """A CSV or Excel file downloads under a name that says what it holds (NDJSON is read as a stream, not saved)."""
-    if extension in DOWNLOADED_FORMATS:
+    if extension in SPREADSHEET_FORMATS:
         response["Content-Disposition"] = f'attachment; filename="{export_filename(request, extension)}"'
 
 

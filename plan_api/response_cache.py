@@ -4,24 +4,33 @@ Every successful GET gets a strong `ETag` (a hash of the dataset version and the
 `Last-Modified` (when the data it shows was loaded) and `Cache-Control: public, max-age=…`, and answers
 `If-None-Match` / `If-Modified-Since` with a bodiless 304.
 
-The response cache is Django's default cache (local memory per process, or Redis shared by every app server
-when CACHE_URL names one). A response is stored under a key made of
+The response cache is Django's default cache (local memory per process, bounded in bytes by
+RESPONSE_CACHE_MAX_BYTES, see plan_api.memory_cache; or Redis shared by every app server when CACHE_URL names
+one). A response is stored under a key made of
 
-- the dataset version it depends on: for a path under /api/v1/plans/{slug}/, that plan's `version`;
-  for anything else (the index, the list of plans, search across plans, the schema), a hash of every plan's
-  version;
-- the request: scheme, host (responses hold absolute URLs), path and query string exactly as sent, and the
-  `Accept` and `Accept-Language` headers (the two a view may vary on; a response that varies on any other
-  header is not stored).
+- the code release (plan_api.release): a deploy never serves what older code made, even from a shared Redis;
+- the dataset version it depends on: for a path under /api/v1/plans/{slug}/, that plan's `version` (which
+  changes whenever the ingest pipeline changes anything for the plan); for anything else (the index, the list
+  of plans, search across plans, the schema), a hash of every plan's version;
+- the request in canonical form (plan_api.canonical): scheme, host (responses hold absolute URLs) and path; the
+  negotiated representation (format and media type, as DRF's negotiation picks it, and the script, as
+  plan_api.scripts picks it), so that `Accept: */*`, no Accept and `Accept: application/json` share an entry,
+  and so do Accept-Language values that pick one script; and the query parameters the view recognises,
+  sorted and in canonical form. A parameter no view reads neither enters the key nor changes the body.
+
+A response that varies on a header other than Accept and Accept-Language is not stored. A request whose query
+is malformed (plan_api.middleware.RejectMalformedQueryMiddleware) or whose negotiation fails goes to the view,
+which answers the error, even when the same URL without the bad parameter is cached.
 
 The plans' versions themselves live in the cache under one small key, re-read from the database at most every
 DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes that key (ingest/pipeline.py calls dataset_changed()),
 so the next request sees the new version: the loaded plan's responses and the cross-plan ones get new keys,
-and every other plan's cached responses stay valid. Old entries are never read again and expire.
+and every other plan's cached responses stay valid. Old entries are never read again and expire (or are
+evicted first, being the least recently used).
 
 Streaming responses (large exports) are not stored: they get the same headers, with an ETag derived from
-the dataset version and the request (the output is a deterministic function of the two), and are answered
-304 when the client already has them. Only 200 responses are stored; errors are recomputed.
+the key (the output is a deterministic function of it), and are answered 304 when the client already has
+them. Only 200 responses are stored; errors are recomputed.
 
 When the database is unreachable, the last versions this process saw are used, so what is cached is still
 served; anything else falls through to the view, which answers 503.
@@ -41,12 +50,15 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from plan_api import release
+from plan_api.canonical import canonical_request
+from plan_api.middleware import RejectMalformedQueryMiddleware
+
 logger = logging.getLogger(__name__)
 
 VERSIONS_KEY = "dataset-versions"
-# Headers that a stored response may vary on: the first two are part of the key; the others are not
-# produced below this middleware (compression and CORS happen outside it or at the CDN).
-KEYED_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
+# Headers that a stored response may vary on: the first two through the negotiated representation in the key;
+# the others are not produced below this middleware (compression and CORS happen outside it or at the CDN).
 VARY_ALLOWED = {"accept", "accept-language", "accept-encoding", "origin"}
 
 _last_known = {"versions": None}
@@ -110,9 +122,9 @@ def version_of(path, versions):
     return f"all:{every}", max((loaded_at for _, loaded_at in versions.values()), default=0)
 
 
-def request_key(request, version):
-    parts = [version, request.scheme, request.get_host(), request.get_full_path()]
-    parts += [request.META.get(name, "") for name in KEYED_HEADERS]
+def request_key(request, version, canonical):
+    """The cache key of a request: release, dataset version, scheme, host, path and the canonical request."""
+    parts = [release.release(), version, request.scheme, request.get_host(), request.path, *canonical.parts()]
     return "response:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -123,14 +135,22 @@ class ResponseCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.paths = re.compile(settings.RESPONSE_CACHE_PATHS)
+        # The very check the middleware below makes: the key leaves unread parameters out, but a malformed one
+        # must still get its 400, not a cached 200.
+        self.malformed = RejectMalformedQueryMiddleware(lambda request: None)
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not self.paths.match(request.path):
             return self.get_response(request)
+        if self.malformed(request) is not None:
+            return self.get_response(request)  # the middleware below answers the problem
+        canonical = canonical_request(request)
+        if canonical is None:
+            return self.get_response(request)  # no view, or a failed negotiation: the view answers 4xx
         try:
             versions = dataset_versions()
             version, loaded_at = version_of(request.path, versions)
-            key = request_key(request, version)
+            key = request_key(request, version, canonical)
         except (DatabaseError, DisallowedHost):
             return self.get_response(request)  # the view answers 503 (or 400 for a bad Host)
 
@@ -154,8 +174,8 @@ class ResponseCacheMiddleware:
             request, etag=response["ETag"], last_modified=loaded_at or None, response=response
         )
         if conditional is not response:
-            if response.streaming:
-                response.close()
+            # An unread stream is dropped, as Django's ConditionalGetMiddleware drops it: closing it here would
+            # send request_finished before the request is over (and close the database connection in use).
             conditional["X-Cache"] = response["X-Cache"]
             return conditional
         if request.method == "HEAD" and not response.streaming:
@@ -190,6 +210,8 @@ def _cacheable(response):
 def _rebuild(entry):
     status, headers, content = entry
     response = HttpResponse(content, status=status)
+    if not any(name.lower() == "content-type" for name, _ in headers):
+        del response["Content-Type"]  # not Django's text/html default: the stored response had none
     for name, value in headers:
         response[name] = value
     return response

@@ -1,8 +1,10 @@
 """The OpenAPI description of what every operation shares: the `script` parameter, Accept-Language,
-Content-Language, the CSV, NDJSON and Excel bodies, and the error answers in the problem-details shape."""
+Content-Language, the CSV, NDJSON and Excel bodies, and the error answers in the problem-details shape; and the
+postprocessing that makes the document good for client generators (named enums, a plain version)."""
 
 from django.conf import settings
 from drf_spectacular import openapi
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import OpenApiParameter
 
 from plan_api.renderers import CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -14,9 +16,13 @@ SCRIPT_DESCRIPTION = (
     + ". When absent, Accept-Language decides. Identifiers and URLs never change with the script."
 )
 
-SCRIPT_PARAMETER = OpenApiParameter(
-    SCRIPT_PARAM, str, OpenApiParameter.QUERY, enum=list(SCRIPTS), description=SCRIPT_DESCRIPTION
-)
+# A schema with a `title` is named: name_enums() makes it the component of that name, referenced wherever it occurs.
+SCRIPT_SCHEMA = {"title": "Script", "type": "string", "enum": list(SCRIPTS)}
+# The formats of every collection and object (DEFAULT_RENDERER_CLASSES); a view with other renderers (the source
+# text) gets its own enum, named after its path.
+FORMATS = ["csv", "json", "ndjson", "xlsx"]
+
+SCRIPT_PARAMETER = OpenApiParameter(SCRIPT_PARAM, SCRIPT_SCHEMA, OpenApiParameter.QUERY, description=SCRIPT_DESCRIPTION)
 ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
     "Accept-Language",
     str,
@@ -26,10 +32,10 @@ ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
 )
 CONTENT_LANGUAGE_HEADER = OpenApiParameter(
     "Content-Language",
-    type={"type": "string", "enum": list(SCRIPTS), "default": DEFAULT_SCRIPT},
+    type=SCRIPT_SCHEMA,
     location=OpenApiParameter.HEADER,
     response=True,
-    description="The script the response's text is written in.",
+    description=f"The script the response's text is written in ({DEFAULT_SCRIPT} unless asked otherwise).",
 )
 
 TEXT_BODIES = {
@@ -64,11 +70,19 @@ class AutoSchema(openapi.AutoSchema):
     def _get_format_parameters(self):
         parameters = super()._get_format_parameters()
         for parameter in parameters:
-            if parameter["name"] == "format" and "csv" in parameter["schema"].get("enum", []):
+            if parameter["name"] != "format":
+                continue
+            formats = parameter["schema"]["enum"]
+            if sorted(formats) == FORMATS:
+                name = "Format"
                 parameter["description"] = (
                     "The response format (default json; also chosen by Accept). csv, ndjson and xlsx (an Excel "
                     "workbook with the CSV's columns) on a collection return the whole filtered collection, not a page."
                 )
+            else:
+                segment = next(part for part in reversed(self.path.split("/")) if part and not part.startswith("{"))
+                name = f"{segment.title()}Format"
+            parameter["schema"] = {"title": name, "type": "string", "enum": sorted(formats)}
         return parameters
 
 
@@ -108,6 +122,53 @@ CACHE_HEADERS = {
     "Last-Modified": {"schema": {"type": "string"}, "description": "When the plan data shown was loaded."},
     "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=… (seconds)."},
 }
+
+
+def plain_version(result, generator, request, public):
+    """`info.version` as set (1.0.0), without the " (v1)" drf-spectacular appends for a versioned request: a
+    generated client takes it as its package version, which must be a valid one (PEP 440, semver)."""
+    result["info"]["version"] = spectacular_settings.VERSION
+    return result
+
+
+def name_enums(result, generator, request, public):
+    """One named component per enum that operations share, so that a generated client has one type for each.
+
+    A parameter's or response header's enum with a `title` (the script, the format, each collection's
+    ordering) becomes the component of that name, referenced wherever it occurs; an untitled one whose values are
+    those of a component (a filter on a field the responses carry: an initiative's `kind`, a search result's
+    `type`) refers to that component. Runs after drf-spectacular's postprocess_schema_enums, which names the
+    enums of the responses.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    by_values = {frozenset(schema["enum"]): name for name, schema in schemas.items() if "enum" in schema}
+
+    def named(schema):
+        if not isinstance(schema, dict) or "enum" not in schema:
+            return schema
+        if "title" in schema:
+            name, component = schema["title"], {key: value for key, value in schema.items() if key != "title"}
+            if schemas.setdefault(name, component) != component:
+                raise ValueError(f"two different enums are named {name}: {schemas[name]} and {component}")
+        else:
+            name = by_values.get(frozenset(schema["enum"]))
+            if name is None:
+                return schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "array":
+                    schema["items"] = named(schema.get("items"))
+                else:
+                    parameter["schema"] = named(schema)
+            for response in operation.get("responses", {}).values():
+                for header in response.get("headers", {}).values():
+                    header["schema"] = named(header.get("schema"))
+    result["components"]["schemas"] = dict(sorted(schemas.items()))
+    return result
 
 
 def add_problem_responses(result, generator, request, public):

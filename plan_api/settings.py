@@ -11,7 +11,7 @@ import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
-from plan_api import embedded_db
+from plan_api import embedded_db, limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,13 +37,14 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
-def caches_from_url(url):
-    """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory."""
+def caches_from_url(url, *, max_bytes=64 * 1024 * 1024):
+    """The default cache from CACHE_URL: redis://… (shared by every process) or, when empty, local memory
+    bounded to `max_bytes` (Redis is bounded by its own maxmemory)."""
     if not url or url.startswith("locmem://"):
         return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "plan_api.memory_cache.ByteBoundedLocMemCache",
             "LOCATION": "plan-api",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_BYTES": max_bytes},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
@@ -88,7 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "plan_api.middleware.StaticFilesMiddleware",  # WhiteNoise, its errors as problem+json
     "corsheaders.middleware.CorsMiddleware",  # above the cache: CORS headers depend on the request's Origin
     # Near the top so that a cached answer skips everything below it; what is stored already carries the
     # headers the middleware below adds (Vary, X-Frame-Options), none of which depends on the client.
@@ -155,7 +156,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder even when it serves from the finders
 
-CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""))}
+# The most the local-memory cache (each process' own, when CACHE_URL is not Redis) may hold, in bytes; beyond it
+# the least recently used responses are dropped.
+RESPONSE_CACHE_MAX_BYTES = envint("RESPONSE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+CACHES = {"default": caches_from_url(os.environ.get("CACHE_URL", ""), max_bytes=RESPONSE_CACHE_MAX_BYTES)}
 # How long browsers and CDNs may reuse a response (Cache-Control: public, max-age=…), in seconds.
 HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
@@ -170,9 +174,12 @@ DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5)
 # The selector that reads every plan's version ({slug: (version, updated_at timestamp)}): named here, because
 # plan_api, below the apps, does not import them.
 DATASET_VERSIONS = "articles.selectors.dataset_versions"
-# Refuse absurd queries before they reach a view: the whole query string, and any single value, in characters.
-MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 2000)
+# Refuse absurd queries before they reach a view: the whole query string in bytes as sent (percent-encoded), and
+# any single value in characters. They must agree with each other and with gunicorn's request line (limits.py).
+MAX_QUERY_STRING_LENGTH = envint("MAX_QUERY_STRING_LENGTH", 4096)
 MAX_QUERY_VALUE_LENGTH = envint("MAX_QUERY_VALUE_LENGTH", 200)
+if _problem := limits.query_limits_problem(MAX_QUERY_STRING_LENGTH, MAX_QUERY_VALUE_LENGTH):
+    raise ImproperlyConfigured(_problem)
 # Seconds a client is told to wait (Retry-After) when the database is unreachable.
 DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 5)
 
@@ -227,8 +234,15 @@ SPECTACULAR_SETTINGS = {
     # OpenAPI 3.1, so that a nullable nested object is documented as oneOf [object, null]: 3.0 has no
     # true way to say it (3.0.3: `nullable` beside allOf/$ref does not admit null).
     "OAS_VERSION": "3.1.0",
+    # Enum components named for what they are (not TypeEnum, KindEnum), for the types of generated clients.
+    "ENUM_NAME_OVERRIDES": {
+        "SearchType": "search.models.SearchEntry.Type",
+        "InitiativeKind": "indicators.models.Initiative.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "plan_api.schema.plain_version",
+        "plan_api.schema.name_enums",
         "plan_api.schema.add_problem_responses",
     ],
 }

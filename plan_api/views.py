@@ -7,23 +7,27 @@ from django.http import JsonResponse
 from django.urls import Resolver404
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from plan_api.error_pages import error_response, unavailable_response
 from plan_api.exceptions import is_database_unavailable, problem
 
 
+# Both answer OPTIONS as every view does (200, Allow, their description in JSON: plan_api/negotiation.py); their
+# docstrings are that description.
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3.1 document of this API: YAML, or JSON with `?format=json`."""
+
+
 class DocsView(SpectacularSwaggerView):
-    """Swagger UI, the same page for everyone.
+    """Swagger UI: the OpenAPI document of this API, browsable, with its assets served from here."""
 
-    Its template asks for a CSRF token, which would set a cookie and `Vary: Cookie` and so keep the page out of
-    every cache. Swagger UI sends the token only with writes, and this API takes none: an empty one will do.
-    """
-
-    metadata_class = None  # DRF would render OPTIONS metadata with the page's template (a 500); a 405 is plain
+    query_parameters = ("lang", "version")  # passed on to the schema's URL in the page
 
     @extend_schema(exclude=True)  # a page for people, not an operation of the API
     def get(self, request, *args, **kwargs):
+        # The template asks for a CSRF token, which would set a cookie and `Vary: Cookie` and so keep the page out
+        # of every cache. Swagger UI sends the token only with writes, and this API takes none: an empty one will do.
         response = super().get(request, *args, **kwargs)
         response.data["csrf_token"] = ""
         return response

@@ -25,6 +25,11 @@ class SearchFilterBackend(BaseFilterBackend):
 
     search_param = "q"
 
+    @classmethod
+    def recognised_parameters(cls, view_class):
+        """What this backend reads on a view's requests (for the response cache's key, plan_api.canonical)."""
+        return {cls.search_param} if getattr(view_class, "search_type", None) else set()
+
     def filter_queryset(self, request, queryset, view):
         search_type = getattr(view, "search_type", None)
         # An empty `q` that was given is a 400 here as on /search/, not ignored.

@@ -294,15 +294,22 @@ def match_spans(norm, highlights):
     return sorted(spans)
 
 
-def snippet(text, highlights, *, length=SNIPPET_LENGTH):
-    """The passage of the text with the most matches, as HTML: text escaped, each match in <mark>…</mark>.
+def marked_html(pieces):
+    """[(piece, is_match)] as HTML: every piece escaped, each match in <mark>…</mark>."""
+    escaped = ((html.escape(piece, quote=False), is_match) for piece, is_match in pieces)
+    return "".join(f"<mark>{piece}</mark>" if is_match else piece for piece, is_match in escaped)
+
+
+def snippet_passage(text, highlights, *, length=SNIPPET_LENGTH):
+    """The passage of the text with the most matches, as [(piece, is_match)]: plain text in order, "…" pieces
+    where text is left out before or after it.
 
     Among passages with as many matches, the one that starts nearest its first match wins, so the reader
     sees the match and what follows it.
 
     The passage is a run of whole clauses of one paragraph (cut only after punctuation), so it never ends
-    inside a word or a mark; a clause longer than `length` is shown whole. "…" marks text left out before or after it. Returns
-    None when the text has no match.
+    inside a word or a match; a clause longer than `length` is shown whole. Returns None when the text has no
+    match.
     """
     norm = normalize(text)
     spans = match_spans(norm, highlights)
@@ -328,14 +335,13 @@ def snippet(text, highlights, *, length=SNIPPET_LENGTH):
     _, start, end, inside = best
     if not inside:
         return None
-    pieces = ["…"] if start > 0 else []
+    pieces = [("…", False)] if start > 0 else []
     cursor = start
     for s, e in inside:
-        pieces.append(html.escape(text[cursor:s], quote=False))
-        pieces.append("<mark>" + html.escape(text[s:e], quote=False) + "</mark>")
+        pieces.append((text[cursor:s], False))
+        pieces.append((text[s:e], True))
         cursor = e
-    tail = text[cursor:end].rstrip("\n")
-    pieces.append(html.escape(tail, quote=False))
+    pieces.append((text[cursor:end].rstrip("\n"), False))
     if end < len(text.rstrip("\n")):
-        pieces.append("…")
-    return "".join(pieces)
+        pieces.append(("…", False))
+    return [(piece, is_match) for piece, is_match in pieces if piece]

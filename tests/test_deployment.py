@@ -43,7 +43,11 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 
 def test_cache_url_names_the_shared_cache():
-    assert caches_from_url("")["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert caches_from_url("", max_bytes=1000) == {
+        "BACKEND": "plan_api.memory_cache.ByteBoundedLocMemCache",
+        "LOCATION": "plan-api",
+        "OPTIONS": {"MAX_BYTES": 1000},
+    }
     redis = caches_from_url("redis://cache.internal:6379/1")
     assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert redis["LOCATION"] == "redis://cache.internal:6379/1"

@@ -233,3 +233,30 @@ def test_an_error_asked_for_as_excel_is_still_problem_json(api):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == "No plan with slug 'no-such-plan'."
+
+
+def test_search_results_as_excel_have_the_csv_columns_with_plain_text_snippets(api):
+    query = {"q": "养老", "type": "article"}
+    rows = sheet_rows(streamed(api.get("/api/v1/search/", {**query, "format": "xlsx"})))
+    as_csv = csv_rows(api.get("/api/v1/search/", {**query, "format": "csv"}))
+    assert rows[0] == as_csv[0]
+    assert [["" if value is None else str(value) for value in row] for row in rows[1:]] == as_csv[1:]
+    assert not any("<mark>" in str(value) for row in rows for value in row)
+
+
+def test_the_terms_list_as_excel_is_a_workbook_even_when_empty(api):
+    response = api.get(f"/api/v1/plans/{PLAN}/terms/", {"format": "xlsx", "min_length": 100})
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert sheet_rows(response.content) == [["term", "url", "length", "count", "chapters", "articles"]]
+
+
+def test_an_excel_cell_that_begins_with_an_equals_sign_is_text_not_a_formula():
+    from openpyxl import load_workbook
+
+    from plan_api.renderers import XLSXRenderer
+
+    body = b"".join(XLSXRenderer().lines([{"title": "=HYPERLINK(1)", "number": 3}]))
+    sheet = load_workbook(io.BytesIO(body))["data"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=HYPERLINK(1)", "s")
+    assert (sheet["B2"].value, sheet["B2"].data_type) == (3, "n")

@@ -231,3 +231,12 @@ def test_the_docs_page_is_the_same_for_everyone_and_revalidates(api):
     assert "Cookie" not in first["Vary"]
     assert first["Cache-Control"] == "public, max-age=300"
     assert api.get("/api/v1/docs/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_after_a_304_to_an_export_the_next_request_is_answered_as_usual(api):
+    export = f"/api/v1/plans/{PLAN}/articles/?format=csv"
+    etag = api.get(export)["ETag"]
+    assert api.get(export, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    response = api.get(f"/api/v1/plans/{PLAN}/initiatives/", {"format": "ndjson"})
+    assert response.status_code == 200
+    assert len(b"".join(response.streaming_content).splitlines()) == 119

@@ -35,6 +35,13 @@ class ErratumSerializer(serializers.ModelSerializer):
     class Meta:
         model = Erratum
         fields = ["number", "line", "column", "article", "as_received", "correction"]
+        extra_kwargs = {
+            "line": {"help_text": "Line of the source file the span is on, counted from 1."},
+            "column": {
+                "help_text": "Where the span starts in that line, in characters counted from 1 (like the line): "
+                "what an editor's line:column shows."
+            },
+        }
 
 
 class SourceSerializer(serializers.Serializer):
@@ -68,6 +75,12 @@ class PlanCountsSerializer(serializers.Serializer):
 
 
 class PlanSerializer(PlanBriefSerializer):
+    preamble = serializers.ListField(
+        child=serializers.CharField(), help_text="The paragraphs before the first chapter, in order."
+    )
+    closing = serializers.ListField(
+        child=serializers.CharField(), help_text="The paragraphs after the last chapter, in order."
+    )
     counts = PlanCountsSerializer()
     source = SourceSerializer(source="*")
     links = serializers.SerializerMethodField()
@@ -118,6 +131,9 @@ class ArticleBriefSerializer(serializers.ModelSerializer):
 class ChapterSerializer(serializers.ModelSerializer):
     url = PlanScopedUrlField("chapter-detail")
     plan = PlanSlugField()
+    intro = serializers.ListField(
+        child=serializers.CharField(), help_text="The paragraphs between the heading and the first article, in order."
+    )
     article_numbers = serializers.SerializerMethodField()
 
     class Meta:

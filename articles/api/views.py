@@ -5,6 +5,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
@@ -23,14 +24,30 @@ from articles.api.serializers import (
 )
 from articles.api.viewsets import PLAN_PARAMETER, PlanScopedViewSet, unknown_plan
 from articles.models import Article, Chapter, Plan, PlanSource
-from plan_api.export import ExportMixin
+from plan_api.export import ExportMixin, UrlRequest
 from plan_api.renderers import PlainTextRenderer
+
+# The search needs a `q`: the index gives it as an RFC 6570 URI template, not as a URL that would answer 400.
+SEARCH_TEMPLATE = "{?q,type,plan}"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "uri-template",
+        "description": "The search, as an RFC 6570 URI template: expand it with `q` (required), and `type` and "
+        "`plan` if wanted, e.g. …/search/?q=京津冀&type=article.",
+    }
+)
+class UriTemplateField(serializers.CharField):
+    pass
 
 
 @extend_schema(
     summary="API index",
     description="Links to every collection: the plans, and for each plan its chapters, articles, goals, "
-    "principles, initiatives, terms, source text and data package; the search.",
+    "principles, initiatives, terms, source text and data package; the search, as a URI template. Every link "
+    "answers, in every format.",
     responses=inline_serializer(
         "ApiIndex",
         {
@@ -38,12 +55,14 @@ from plan_api.renderers import PlainTextRenderer
             "plans": serializers.URLField(),
             "schema": serializers.URLField(),
             "docs": serializers.URLField(),
+            "search": UriTemplateField(),
             "plan_collections": serializers.ListField(child=serializers.DictField(child=serializers.CharField())),
         },
     ),
 )
 @api_view(["GET", "HEAD"])
 def api_root(request, version):
+    request = UrlRequest(request)  # links without this request's `format`: each answers in its own
     plan_collections = []
     for slug in Plan.objects.values_list("slug", flat=True):
         links = {"slug": slug, "plan": reverse("plan-detail", kwargs={"plan": slug}, request=request)}
@@ -54,7 +73,7 @@ def api_root(request, version):
             "plans": reverse("plan-list", request=request),
             "schema": reverse("schema", request=request),
             "docs": reverse("docs", request=request),
-            "search": reverse("search", request=request),
+            "search": reverse("search", request=request) + SEARCH_TEMPLATE,
             "plan_collections": plan_collections,
         }
     )

@@ -80,6 +80,7 @@ class ArticleSerializer(serializers.ModelSerializer):
     url = PlanScopedUrlField("article-detail")
     plan = PlanSlugField()
     chapter = ChapterBriefSerializer()
+    paragraphs = serializers.ListField(child=serializers.CharField(), help_text="The article's paragraphs, in order.")
     lines = LinesSerializer(source="*")
     principles = PrincipleBriefSerializer(many=True)
     goals = GoalBriefSerializer(many=True)

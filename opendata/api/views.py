@@ -1,5 +1,4 @@
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound
@@ -8,12 +7,13 @@ from rest_framework.response import Response
 
 from articles.api.viewsets import PLAN_PARAMETER, plan_or_404
 from articles.models import Plan
-from opendata.api.serializers import TermDetailSerializer, TermListSerializer
+from opendata.api.serializers import TermDetailSerializer, TermEntrySerializer, TermListSerializer
 from opendata.datapackage import build_datapackage
 from opendata.selectors import term_get, term_list, term_places
-from plan_api.export import UrlRequest
+from plan_api.canonical import query_parameters
+from plan_api.export import UrlRequest, table_response
 from plan_api.pagination import positive_int_param
-from plan_api.renderers import ScriptJSONRenderer
+from plan_api.renderers import ScriptJSONRenderer, serializer_columns
 from plan_api.scripts import DEFAULT_SCRIPT, script_of_request
 
 TOP_DEFAULT, TOP_MAX = 50, 1000
@@ -57,6 +57,7 @@ def _get_plan(slug, *, full=False):
     ],
     responses=TermListSerializer,
 )
+@query_parameters("top", "chapter", "article", "min_length")
 @api_view(["GET", "HEAD"])
 def term_list_view(request, version, plan):
     top = positive_int_param(request, "top", maximum=TOP_MAX) or TOP_DEFAULT
@@ -73,7 +74,10 @@ def term_list_view(request, version, plan):
         "min_length": min_length,
         "results": results,
     }
-    return Response(TermListSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data)
+    data = TermListSerializer(body, context={"request": UrlRequest(request), "plan": plan}).data
+    if getattr(request.accepted_renderer, "streams", False):  # CSV or NDJSON: the words, one row each
+        return table_response(request, data["results"], columns=serializer_columns(TermEntrySerializer()))
+    return Response(data)
 
 
 @extend_schema(
@@ -124,8 +128,26 @@ class ZipRenderer(BaseRenderer):
     description="A zip holding datapackage.json (title, licence, sources, version, the source file's sha256, and a "
     "Table Schema for each resource) and one CSV per resource: chapters, articles, paragraphs, goals, targets, "
     "principles, initiatives, mentions, errata. The text is in the requested script.",
-    parameters=[PLAN_PARAMETER, OpenApiParameter("format", exclude=True)],
-    responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The data package.")},
+    parameters=[
+        PLAN_PARAMETER,
+        OpenApiParameter("format", exclude=True),
+        OpenApiParameter(
+            "Content-Disposition",
+            str,
+            OpenApiParameter.HEADER,
+            response=[200],
+            description='`attachment; filename="{plan}-datapackage.zip"`, with `-{script}` before `-datapackage` '
+            "when the script is not zh-Hant.",
+        ),
+    ],
+    responses={
+        (200, "application/zip"): OpenApiResponse(
+            {"type": "string", "format": "binary", "contentMediaType": "application/zip"},
+            description="The data package: a zip archive of datapackage.json (a Frictionless Data Package "
+            "descriptor, https://datapackage.org/) and chapters.csv, articles.csv, paragraphs.csv, goals.csv, "
+            "targets.csv, principles.csv, initiatives.csv, mentions.csv and errata.csv (UTF-8).",
+        )
+    },
 )
 @api_view(["GET", "HEAD"])
 @renderer_classes([ScriptJSONRenderer, ZipRenderer])

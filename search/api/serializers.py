@@ -1,12 +1,10 @@
-import html
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from search.models import SearchEntry
-from search.text import snippet
+from search.text import marked_html, snippet_passage
 
 
 class SearchResultSerializer(serializers.ModelSerializer):
@@ -56,8 +54,42 @@ class SearchResultSerializer(serializers.ModelSerializer):
         }
     )
     def get_snippet(self, entry):
-        highlights = self.context.get("highlights", [])
-        # A match the snippet cannot show (one found only through normalisation quirks) falls back to the title.
-        return (
-            snippet(entry.body, highlights) or snippet(entry.title, highlights) or html.escape(entry.title, quote=False)
-        )
+        return marked_html(self.passage(entry))
+
+    def passage(self, entry):
+        """The snippet as [(piece, is_match)]: from the body, else the title.
+
+        A match the snippet cannot show (one found only through normalisation quirks) falls back to the title.
+        """
+        if not hasattr(entry, "snippet_pieces"):
+            highlights = self.context.get("highlights", [])
+            entry.snippet_pieces = (
+                snippet_passage(entry.body, highlights)
+                or snippet_passage(entry.title, highlights)
+                or [(entry.title, False)]
+            )
+        return entry.snippet_pieces
+
+
+class SearchResultTableSerializer(SearchResultSerializer):
+    """One search hit as a CSV row: the snippet as plain text, and what it highlights in a column of its own."""
+
+    highlights = serializers.SerializerMethodField()
+
+    class Meta(SearchResultSerializer.Meta):
+        fields = [*SearchResultSerializer.Meta.fields, "highlights"]
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "description": "The passage of the body (else the title) with the most matches, as plain text; "
+            "… marks text left out.",
+        }
+    )
+    def get_snippet(self, entry):
+        return "".join(piece for piece, _ in self.passage(entry))
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_highlights(self, entry):
+        """The matches the snippet shows, each once, in the order they first appear."""
+        return list(dict.fromkeys(piece for piece, is_match in self.passage(entry) if is_match))

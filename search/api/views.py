@@ -5,7 +5,8 @@ from rest_framework.exceptions import ValidationError
 from articles.api.viewsets import unknown_plan
 from articles.models import Plan
 from plan_api.export import ExportMixin
-from search.api.serializers import SearchResultSerializer
+from plan_api.renderers import SPREADSHEET_FORMATS
+from search.api.serializers import SearchResultSerializer, SearchResultTableSerializer
 from search.filters import Q_SCHEMA
 from search.models import SearchEntry
 from search.selectors import search_entries
@@ -73,7 +74,8 @@ def _list_of(item):
         ),
         OpenApiParameter(
             "type",
-            _list_of(rf"(?:{'|'.join(SearchEntry.Type.values)})"),
+            # The values of a result's `type`: plan_api.schema.name_enums makes both one component.
+            {"type": "array", "items": {"type": "string", "enum": SearchEntry.Type.values}},
             explode=True,
             description=f"Only results of this type ({', '.join(SearchEntry.Type.values)}); repeat, or separate "
             "with commas, for several. Empty values are ignored. Default: all types.",
@@ -97,6 +99,14 @@ class SearchView(ExportMixin, generics.ListAPIView):
 
     serializer_class = SearchResultSerializer
     filter_backends = []
+    query_parameters = ("q", "type", "plan")  # read by get_queryset(); pages and formats go without saying
+
+    def get_serializer_class(self):
+        # In a CSV or Excel sheet the snippet is plain text, with the highlights in a column of their own (no HTML
+        # in a cell).
+        renderer = getattr(self.request, "accepted_renderer", None) if self.request else None
+        spreadsheet = getattr(renderer, "format", None) in SPREADSHEET_FORMATS
+        return SearchResultTableSerializer if spreadsheet else SearchResultSerializer
 
     def list_param(self, name, *, choices=None):
         values = [v.strip() for raw in self.request.query_params.getlist(name) for v in raw.split(",") if v.strip()]

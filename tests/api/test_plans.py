@@ -25,7 +25,7 @@ EXPECTED_INDEX = {
     "plans": f"{BASE}/plans/",
     "schema": f"{BASE}/schema/",
     "docs": f"{BASE}/docs/",
-    "search": f"{BASE}/search/",
+    "search": f"{BASE}/search/{{?q,type,plan}}",
     "plan_collections": [{"slug": PLAN, "plan": PLAN_URL, **collection_links(PLAN)}],
 }
 
@@ -97,9 +97,9 @@ def test_plan_detail_shows_the_text_metadata_counts_source_and_errata(api):
     body.pop("version")
     body.pop("updated_at")
     assert body == EXPECTED_PLAN
-    # Each column points at the span in its line as received.
+    # Each column points at the span in its line as received, counting from 1 (tests/test_errata.py).
     for column, (line, _, as_received, _) in zip(columns, README_ERRATA, strict=True):
-        assert RAW_LINES[line - 1][column : column + len(as_received)] == as_received
+        assert RAW_LINES[line - 1][column - 1 : column - 1 + len(as_received)] == as_received
 
 
 def test_plan_adopted_by_is_the_plenary_session_named_in_the_subtitle(api):

@@ -1,0 +1,69 @@
+"""gunicorn's threaded worker, answering the requests gunicorn refuses by itself in the API's problem shape.
+
+gunicorn reads each request before Django sees it and refuses some outright: a request line longer than
+limit_request_line (414), more header fields than limit_request_fields or one longer than
+limit_request_field_size (431), a malformed request line, method, header or HTTP version (400). Its worker
+answers those with a small HTML page. This one lets gunicorn choose the status and log the request as it always
+does, then sends the answer as application/problem+json (plan_api/problems.py) instead of the page.
+
+gunicorn.conf.py names it as `worker_class`.
+"""
+
+import re
+from http import HTTPStatus
+
+from gunicorn import util
+from gunicorn.workers.gthread import ThreadWorker
+
+from plan_api.problems import PROBLEM_CONTENT_TYPE, problem_json
+
+
+class _ErrorPage:
+    """Stands in for the client's socket while gunicorn writes its error page, so that its status can be read."""
+
+    def __init__(self):
+        self.written = bytearray()
+
+    def gettimeout(self):
+        return 0.0  # as a non-blocking socket: gunicorn's util.write_nonblock() then just calls sendall()
+
+    def sendall(self, data):
+        self.written += data
+
+    def status(self):
+        match = re.match(rb"HTTP/1\.[01] (\d{3}) ", self.written)
+        return int(match[1]) if match else 500
+
+
+class ProblemThreadWorker(ThreadWorker):
+    def handle_error(self, req, client, addr, exc):
+        page = _ErrorPage()
+        super().handle_error(req, page, addr, exc)  # gunicorn's status, logging and access log, as always
+        status = page.status()
+        body = problem_json(status, self.detail(status, exc))
+        head = (
+            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+            "Connection: close\r\n"
+            f"Content-Type: {PROBLEM_CONTENT_TYPE}\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            "\r\n"
+        )
+        try:
+            util.write_nonblock(client, head.encode("ascii") + body)
+        except Exception:
+            self.log.debug("Failed to send error message.")
+
+    def detail(self, status, exc):
+        if status == 414:
+            return (
+                f"The request line (method, path and query string) is longer than the {self.cfg.limit_request_line} "
+                "bytes this server reads."
+            )
+        if status == 431:
+            return (
+                f"The request's header fields are too large: at most {self.cfg.limit_request_fields} fields of at "
+                f"most {self.cfg.limit_request_field_size} bytes each are read."
+            )
+        if status >= 500 and status != 501:
+            return "Internal server error. It has been logged; please try again later."
+        return f"The request could not be read: {str(exc)[:200]}"
