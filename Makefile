@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install fixtures db serve prod test lint fuzz bench clean
+.PHONY: install fixtures db serve prod test lint fuzz bench screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
@@ -57,6 +57,15 @@ lint: $(VENV)/.installed-test
 # A longer schemathesis run than the suite's, over every operation of /api/v1/schema/.
 fuzz: $(VENV)/.installed-test
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) -m pytest -p no:cacheprovider tests/test_schema_fuzz.py
+
+# The README's screenshots of the reading site, taken by the browser tests (Chromium at /usr/bin/chromium and a
+# CJK font, e.g. apt-get install chromium fonts-wqy-microhei) and copied into docs/screenshots/.
+SCREENSHOTS := page-index-1280 search-1280 article-1280 initiative-1280 plan-1280 search-375 article-375 not-found-375
+screenshots: $(VENV)/.installed-test
+	@fc-list :lang=zh | grep -q . || { echo "no Chinese font: apt-get install fonts-wqy-microhei"; exit 1; }
+	REQUIRE_BROWSER=1 SCREENSHOT_DIR=.run/screenshots $(PY) -m pytest -q -p no:cacheprovider tests/browser
+	mkdir -p docs/screenshots
+	for name in $(SCREENSHOTS); do cp .run/screenshots/$$name.png docs/screenshots/; done
 
 # plan-api (cache off and on) against Datasette and nginx under wrk, issue 12's table (bench/compare.py --help);
 # options through BENCH_ARGS, e.g. make bench BENCH_ARGS="--duration 3 --warmup 1 --repeat 1".

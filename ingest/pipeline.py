@@ -27,7 +27,7 @@ from articles.models import Plan
 from indicators.loader import save_indicators
 from ingest.models import Ingestion
 from opendata.loader import save_open_data
-from opendata.selectors import plan_license
+from opendata.selectors import plan_license, plan_official_publication
 from plan_api import response_cache
 from plan_api.release import release
 from search.indexing import index_plan
@@ -48,14 +48,14 @@ def counts(data):
 
 
 @transaction.atomic
-def ingest_plan(data, *, version, source_text, license, force=False):
+def ingest_plan(data, *, version, source_text, license, official=None, force=False):
     """Take one plan's built data to the database, with everything derived from it; see the module docstring.
 
     `force` derives the plan's data again even when nothing changed (reindex_search).
     """
     slug = data["plan"]["slug"]
     current = Plan.objects.select_for_update(of=("self",)).filter(slug=slug).select_related("ingestion").first()
-    if current is not None and not force and _is_current(current, version=version, license=license):
+    if current is not None and not force and _is_current(current, version=version, license=license, official=official):
         return LoadResult(slug, "unchanged", version, counts(data))
     plan, status = save_plan(data, version=version, source_text=source_text)
     if status != "unchanged":
@@ -63,7 +63,7 @@ def ingest_plan(data, *, version, source_text, license, force=False):
     else:
         status = "refreshed"
     index_plan(plan, data)
-    save_open_data(plan, data, license=license)
+    save_open_data(plan, data, license=license, official=official)
     plan.counts = counts(data)
     plan.updated_at = timezone.now()
     plan.save(update_fields=["counts", "updated_at"])
@@ -73,13 +73,14 @@ def ingest_plan(data, *, version, source_text, license, force=False):
     return LoadResult(slug, status, version, counts(data))
 
 
-def _is_current(plan, *, version, license):
+def _is_current(plan, *, version, license, official):
     ingestion = getattr(plan, "ingestion", None)
     return (
         plan.version == version
         and ingestion is not None
         and ingestion.release == release()
         and plan_license(plan) == license
+        and plan_official_publication(plan) == (official or None)
     )
 
 
@@ -112,7 +113,26 @@ def read_fixture(folder):
         "version": hashlib.sha256(raw).hexdigest(),
         "source_text": source.decode("utf-8"),
         "license": metadata.get("license", ""),
+        "official": _official_publication(metadata.get("official_publication"), path),
     }
+
+
+def _official_publication(value, path):
+    """metadata.json's optional "official_publication": {"title": …, "url": "https://…"} (where the issuer
+    published the plan), checked; None when absent."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"title", "url"}
+        or not all(isinstance(v, str) for v in value.values())
+        or not value["url"].startswith(("https://", "http://"))
+    ):
+        raise LoadError(
+            f'{path}: metadata.json: official_publication must be {{"title": …, "url": "https://…"}}, '
+            f"not {value!r}; nothing was changed"
+        )
+    return {"title": value["title"], "url": value["url"]}
 
 
 def load_plan_folder(folder, *, force=False):

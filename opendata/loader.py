@@ -4,9 +4,17 @@ from opendata.models import Publication, Term, TermOccurrence
 from opendata.terms import count_terms
 
 
-def save_open_data(plan, data, *, license):
-    """Record the plan's licence and replace its term counts with those of its built data."""
-    Publication.objects.update_or_create(plan=plan, defaults={"license": license})
+def save_open_data(plan, data, *, license, official=None):
+    """Record the plan's licence and official publication, and replace its term counts with those of its data."""
+    official = official or {}
+    Publication.objects.update_or_create(
+        plan=plan,
+        defaults={
+            "license": license,
+            "official_title": official.get("title", ""),
+            "official_url": official.get("url", ""),
+        },
+    )
     Term.objects.filter(plan=plan).delete()
     terms = count_terms(data)
     rows = Term.objects.bulk_create(

@@ -8,6 +8,9 @@ class Publication(models.Model):
 
     plan = models.OneToOneField("articles.Plan", on_delete=models.CASCADE, related_name="publication")
     license = models.CharField(max_length=100, help_text="SPDX identifier of the licence of the plan's data.")
+    # Where the issuer published the plan, when metadata.json names it ("official_publication": {title, url}).
+    official_title = models.TextField(blank=True, default="")
+    official_url = models.URLField(max_length=500, blank=True, default="")
 
     def __str__(self):
         return f"{self.plan_id}:{self.license or 'no licence'}"

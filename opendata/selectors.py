@@ -76,6 +76,14 @@ def term_places(term):
     )
 
 
+def plan_official_publication(plan):
+    """{"title", "url"} of where the issuer published the plan, or None when no official publication was recorded."""
+    row = Publication.objects.filter(plan=plan).values("official_title", "official_url").first()
+    if not row or not row["official_url"]:
+        return None
+    return {"title": row["official_title"], "url": row["official_url"]}
+
+
 def plan_license(plan):
     """The SPDX identifier of the licence the plan's data is published under, or "" when none was recorded."""
     return Publication.objects.filter(plan=plan).values_list("license", flat=True).first() or ""

@@ -1,4 +1,4 @@
-"""Whole-collection exports: `?format=csv` or `?format=ndjson` (or the matching Accept) on a collection.
+"""Whole-collection exports: `?format=csv`, `ndjson` or `xlsx` (or the matching Accept) on a collection.
 
 An export is not paginated: it streams every object of the filtered, ordered collection, reading the
 database a chunk at a time (a server-side cursor; prefetches run per chunk), so memory stays constant
@@ -16,13 +16,18 @@ EXPORT_CHUNK_SIZE = 100
 
 
 def table_response(request, rows, *, columns):
-    """A list of rows (dicts, as in JSON) written whole by the request's CSV or NDJSON renderer: labelled with its
+    """A list of rows (dicts, as in JSON) written whole by the request's CSV, NDJSON or Excel renderer: labelled with its
     media type and a CSV's header row even when there are no rows, which DRF's Response would not do (it drops
     the Content-Type of an empty body). For short lists that are computed whole anyway (a plan's top terms)."""
     renderer = request.accepted_renderer
     script = script_of_request(request)
-    lines = renderer.lines((convert_data(row, script) for row in rows), columns=columns)
-    response = HttpResponse("".join(lines).encode("utf-8"), content_type=f"{renderer.media_type}; charset=utf-8")
+    chunks = list(renderer.lines((convert_data(row, script) for row in rows), columns=columns))
+    if renderer.charset is None:  # an Excel workbook is binary
+        response = HttpResponse(b"".join(chunks), content_type=renderer.media_type)
+    else:
+        response = HttpResponse(
+            "".join(chunks).encode(renderer.charset), content_type=f"{renderer.media_type}; charset={renderer.charset}"
+        )
     set_download_name(response, request, renderer.format)
     return response
 
@@ -56,7 +61,8 @@ class ExportMixin:
         queryset = self.filter_queryset(self.get_queryset())
         columns = serializer_columns(self.get_serializer())
         lines = renderer.lines(self._export_rows(queryset), columns=columns)
-        response = StreamingHttpResponse(lines, content_type=f"{renderer.media_type}; charset=utf-8")
+        charset = f"; charset={renderer.charset}" if renderer.charset else ""  # an Excel workbook is binary
+        response = StreamingHttpResponse(lines, content_type=f"{renderer.media_type}{charset}")
         set_download_name(response, request, renderer.format)
         return response
 

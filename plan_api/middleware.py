@@ -5,7 +5,8 @@ from django.db import DatabaseError
 from django.utils.cache import patch_vary_headers
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
+from plan_api.error_pages import error_response, unavailable_response
+from plan_api.exceptions import is_database_unavailable, problem
 from plan_api.scripts import script_of_request
 
 
@@ -23,22 +24,26 @@ class RejectMalformedQueryMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path:
-            return problem(400, "The path contains a NUL byte.")
+            return error_response(request, 400, "The path contains a NUL byte.")
         query_length = len(request.META.get("QUERY_STRING", ""))
         if query_length > settings.MAX_QUERY_STRING_LENGTH:
-            return problem(
+            return error_response(
+                request,
                 414,
                 f"The query string is {query_length} bytes long; at most {settings.MAX_QUERY_STRING_LENGTH} are accepted.",
             )
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                return problem(
-                    400, f"Query parameter {name!r} contains a NUL byte.", errors={name: ["contains a NUL byte"]}
+                return error_response(
+                    request,
+                    400,
+                    f"Query parameter {name!r} contains a NUL byte.",
+                    errors={name: ["contains a NUL byte"]},
                 )
             longest = max((len(value) for value in values), default=0)
             if longest > settings.MAX_QUERY_VALUE_LENGTH:
                 message = f"is {longest} characters long; at most {settings.MAX_QUERY_VALUE_LENGTH} are allowed"
-                return problem(400, f"Invalid {name}: {message}", errors={name: [message]})
+                return error_response(request, 400, f"Invalid {name}: {message}", errors={name: [message]})
         return self.get_response(request)
 
 
@@ -56,7 +61,7 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DatabaseError) and is_database_unavailable(exception):
-            return database_unavailable()
+            return unavailable_response(request)
         return None
 
 

@@ -1,4 +1,4 @@
-"""The API's output formats: JSON (default), CSV and NDJSON, each written in the script the request asked for.
+"""The API's output formats: JSON (default), CSV, NDJSON and Excel, each written in the script the request asked for.
 
 Every renderer passes the response data through `plan_api.scripts.convert_data` first, so any DRF view that
 uses the default renderers honours `?script=` and Accept-Language. Error responses (4xx, 5xx) are always JSON
@@ -17,7 +17,12 @@ Chinese text correctly) has one row per object, and flattens nesting thus:
     null                   an empty cell; true/false as "true"/"false"
 
 NDJSON (`application/x-ndjson`) has one JSON object per line, unflattened, exactly as in the JSON `results`.
-On a collection both are streamed whole (see plan_api.export), not paginated.
+
+Excel (`?format=xlsx`, an .xlsx workbook written by openpyxl) has one sheet with the CSV's header and rows, cell
+for cell; only numbers are stored as numbers, so that a spreadsheet can sum and sort them, and every text is
+stored as text (a cell beginning with `=` is never a formula).
+
+On a collection all three are written whole (see plan_api.export), not paginated.
 
 Every CSV of the API — collections, search results, terms and the data package's tables — is written by
 csv_lines(), which writes each cell exactly as the text has it: a cell that begins with `=`, `+`, `-`, `@` or a
@@ -31,6 +36,8 @@ import io
 import json
 from urllib.parse import quote
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from rest_framework import renderers
 from rest_framework.serializers import BaseSerializer, ListSerializer
 
@@ -39,6 +46,10 @@ from plan_api.scripts import DEFAULT_SCRIPT, convert_data, script_of_request
 BOM = codecs.BOM_UTF8.decode("utf-8")
 CSV_MEDIA_TYPE = "text/csv"
 NDJSON_MEDIA_TYPE = "application/x-ndjson"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The spreadsheet formats: one cell per value (no HTML, no nesting), downloaded as a file named for what it holds
+# (NDJSON is read as a stream, not saved).
+SPREADSHEET_FORMATS = ("csv", "xlsx")
 
 
 def request_script(renderer_context):
@@ -74,7 +85,8 @@ class _TabularRenderer(renderers.BaseRenderer):
         rows = data["results"] if isinstance(data, dict) and isinstance(data.get("results"), list) else data
         rows = rows if isinstance(rows, list) else [rows]
         _set_disposition(renderer_context, self.format)
-        return "".join(self.lines(rows)).encode("utf-8")
+        content = self.lines(rows)
+        return b"".join(content) if self.charset is None else "".join(content).encode(self.charset)
 
 
 class CSVRenderer(_TabularRenderer):
@@ -111,6 +123,48 @@ class NDJSONRenderer(_TabularRenderer):
     def lines(self, rows, columns=None):
         for row in rows:
             yield json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+class XLSXRenderer(_TabularRenderer):
+    """An Excel workbook with the CSV's columns and rows (see the module docstring).
+
+    openpyxl directly rather than drf-excel: drf-excel takes its columns from the view's serializer and flattens
+    nesting its own way (nested URLs kept, lists joined by ", "), so its sheet would not match the CSV, and it
+    needs a view with get_serializer() (the terms list has none). A workbook is a zip, written at the end:
+    `lines()` yields it as one chunk, in write-only mode so that memory stays one row wide until then.
+    """
+
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+    charset = None  # binary
+
+    def lines(self, rows, columns=None):
+        if columns is None:
+            rows = [flatten(row) for row in rows]
+            columns = list(dict.fromkeys(key for row in rows for key in row))
+        else:
+            rows = (flatten(row) for row in rows)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("data")
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        yield buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    """A number stays a number; anything else is the CSV's text for it, stored as text: openpyxl would take a
+    text that begins with `=` for a formula, which a spreadsheet would run."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = cell(value)
+    if not text.startswith("="):
+        return text
+    stored = WriteOnlyCell(sheet, value=text)
+    stored.data_type = "s"
+    return stored
 
 
 class _LineWriter:
@@ -201,8 +255,8 @@ def export_filename(request, extension):
 
 
 def set_download_name(response, request, extension):
-    """A CSV downloads as a file named for what it holds (NDJSON is read as a stream, not saved)."""
-    if extension == "csv":
+    """A CSV or Excel file downloads under a name that says what it holds (NDJSON is read as a stream, not saved)."""
+    if extension in SPREADSHEET_FORMATS:
         response["Content-Disposition"] = f'attachment; filename="{export_filename(request, extension)}"'
 
 

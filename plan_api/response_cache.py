@@ -1,4 +1,4 @@
-"""HTTP caching for every GET under /api/: validators, Cache-Control, and a response cache in front of the views.
+"""HTTP caching for every GET of the API and the reading site: validators, Cache-Control, and a response cache in front of the views.
 
 Every successful GET gets a strong `ETag` (a hash of the dataset version and the response body),
 `Last-Modified` (when the data it shows was loaded) and `Cache-Control: public, max-age=…`, and answers
@@ -40,6 +40,7 @@ served; anything else falls through to the view, which answers 503.
 import functools
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -58,7 +59,6 @@ from plan_api.middleware import RejectMalformedQueryMiddleware
 logger = logging.getLogger(__name__)
 
 VERSIONS_KEY = "dataset-versions"
-PLAN_PATH_PREFIX = "/api/"
 # Headers that a stored response may vary on: the first two through the negotiated representation in the key;
 # the others are not produced below this middleware (compression and CORS happen outside it or at the CDN).
 VARY_ALLOWED = {"accept", "accept-language", "accept-encoding", "origin"}
@@ -137,16 +137,18 @@ def request_key(request, version, canonical):
 
 
 class ResponseCacheMiddleware:
-    """Validators and Cache-Control on every GET under /api/, and answers from the response cache."""
+    """Validators and Cache-Control on every GET whose path settings.RESPONSE_CACHE_PATHS matches, and answers
+    from the response cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.paths = re.compile(settings.RESPONSE_CACHE_PATHS)
         # The very check the middleware below makes: the key leaves unread parameters out, but a malformed one
         # must still get its 400, not a cached 200.
         self.malformed = RejectMalformedQueryMiddleware(lambda request: None)
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(PLAN_PATH_PREFIX):
+        if request.method not in ("GET", "HEAD") or not self.paths.match(request.path):
             return self.get_response(request)
         if self.malformed(request) is not None:
             return self.get_response(request)  # the middleware below answers the problem

@@ -1,5 +1,5 @@
 """The OpenAPI description of what every operation shares: the `script` parameter, Accept-Language,
-Content-Language, the CSV and NDJSON bodies, and the error answers in the problem-details shape; and the
+Content-Language, the CSV, NDJSON and Excel bodies, and the error answers in the problem-details shape; and the
 postprocessing that makes the document good for client generators (named enums, a plain version)."""
 
 from django.conf import settings
@@ -7,7 +7,7 @@ from drf_spectacular import openapi
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import OpenApiParameter
 
-from plan_api.renderers import CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE
+from plan_api.renderers import CSV_MEDIA_TYPE, NDJSON_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from plan_api.scripts import DEFAULT_SCRIPT, SCRIPT_PARAM, SCRIPTS
 
 SCRIPT_DESCRIPTION = (
@@ -20,7 +20,7 @@ SCRIPT_DESCRIPTION = (
 SCRIPT_SCHEMA = {"title": "Script", "type": "string", "enum": list(SCRIPTS)}
 # The formats of every collection and object (DEFAULT_RENDERER_CLASSES); a view with other renderers (the source
 # text) gets its own enum, named after its path.
-FORMATS = ["csv", "json", "ndjson"]
+FORMATS = ["csv", "json", "ndjson", "xlsx"]
 
 SCRIPT_PARAMETER = OpenApiParameter(SCRIPT_PARAM, SCRIPT_SCHEMA, OpenApiParameter.QUERY, description=SCRIPT_DESCRIPTION)
 ACCEPT_LANGUAGE_PARAMETER = OpenApiParameter(
@@ -43,7 +43,10 @@ TEXT_BODIES = {
     "(see README, 'For data journalists'). On a collection: the whole filtered collection, not paginated.",
     NDJSON_MEDIA_TYPE: "Newline-delimited JSON: one object per line, as in the JSON body. On a collection: the "
     "whole filtered collection, not paginated.",
+    XLSX_MEDIA_TYPE: "An Excel workbook (.xlsx) with one sheet holding the CSV's columns and rows; numbers as numbers. "
+    "On a collection: the whole filtered collection, not paginated.",
 }
+BINARY_BODIES = {XLSX_MEDIA_TYPE}
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -60,6 +63,8 @@ class AutoSchema(openapi.AutoSchema):
         for media_type, body in response.get("content", {}).items():
             if media_type in TEXT_BODIES:
                 body["schema"] = {"type": "string", "description": TEXT_BODIES[media_type]}
+                if media_type in BINARY_BODIES:
+                    body["schema"]["contentMediaType"] = media_type  # OpenAPI 3.1's way to say "binary"
         return response
 
     def _get_format_parameters(self):
@@ -71,8 +76,8 @@ class AutoSchema(openapi.AutoSchema):
             if sorted(formats) == FORMATS:
                 name = "Format"
                 parameter["description"] = (
-                    "The response format (default json; also chosen by Accept). csv and ndjson on a collection "
-                    "return the whole filtered collection, not a page."
+                    "The response format (default json; also chosen by Accept). csv, ndjson and xlsx (an Excel "
+                    "workbook with the CSV's columns) on a collection return the whole filtered collection, not a page."
                 )
             else:
                 segment = next(part for part in reversed(self.path.split("/")) if part and not part.startswith("{"))

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "indicators",
     "opendata",
     "search",
+    "web",
     "ingest",
     "django.contrib.postgres",
 ]
@@ -167,6 +168,9 @@ HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300, minimum=0)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
 RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600, minimum=1)
 RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
+# The paths the response cache, the validators and the 304s cover: the API and the reading site's pages. Not
+# the health checks (which touch neither database nor cache) nor static files (WhiteNoise, above it).
+RESPONSE_CACHE_PATHS = r"^/(?:api/|plans/|search/|$)"
 # How often (seconds) a process re-reads the plans' versions from the database; loading a plan refreshes them
 # at once in a shared cache (Redis), while each process' local-memory cache notices within this delay.
 DATASET_VERSION_CHECK_SECONDS = envint("DATASET_VERSION_CHECK_SECONDS", 5, minimum=1)
@@ -197,6 +201,7 @@ REST_FRAMEWORK = {
         "plan_api.renderers.ScriptJSONRenderer",
         "plan_api.renderers.CSVRenderer",
         "plan_api.renderers.NDJSONRenderer",
+        "plan_api.renderers.XLSXRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "plan_api.negotiation.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [],
@@ -257,6 +262,9 @@ CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match", "if-modified-since
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Language", "Content-Disposition", "Retry-After"]
 
 CSRF_FAILURE_VIEW = "plan_api.views.csrf_failure"
+# The page that errors outside the API get when the client prefers HTML (plan_api.error_pages): named, because
+# plan_api, below the apps, does not import them. Empty: problem details for everyone.
+HTML_ERROR_VIEW = "web.views.error_page"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

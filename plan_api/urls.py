@@ -20,6 +20,8 @@ urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include(api_v1)),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # The reading site: pages for people on the same data (web/urls.py).
+    path("", include("web.urls")),
 ]
 
 # The Django admin is off unless ADMIN_PATH names where to mount it (a path nobody guesses); it then needs a

@@ -5,11 +5,13 @@ import sys
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.urls import Resolver404
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from plan_api.exceptions import database_unavailable, is_database_unavailable, problem
+from plan_api.error_pages import error_response, unavailable_response
+from plan_api.exceptions import is_database_unavailable, problem
 
 
 # Both answer OPTIONS as every view does (200, Allow, their description in JSON: plan_api/negotiation.py); their
@@ -33,11 +35,11 @@ class DocsView(SpectacularSwaggerView):
 
 
 def bad_request(request, exception=None):
-    return problem(400, "Bad request.")
+    return error_response(request, 400, "Bad request.")
 
 
 def permission_denied(request, exception=None):
-    return problem(403, "You do not have permission to perform this action.")
+    return error_response(request, 403, "You do not have permission to perform this action.")
 
 
 def csrf_failure(request, reason=""):
@@ -45,14 +47,18 @@ def csrf_failure(request, reason=""):
 
 
 def not_found(request, exception=None):
-    return problem(404, f"Nothing is published at {request.path!r}. See /api/v1/ for what is.")
+    """An unknown URL, or an Http404 raised by a view outside DRF (the reading site) with its own message."""
+    message = str(exception) if exception is not None and not isinstance(exception, Resolver404) else ""
+    return error_response(
+        request, 404, message or f"Nothing is published at {request.path!r}. See /api/v1/ for what is."
+    )
 
 
 def server_error(request):
     exception = sys.exc_info()[1]
     if exception is not None and is_database_unavailable(exception):
-        return database_unavailable()
-    return problem(500, "Internal server error. It has been logged; please try again later.")
+        return unavailable_response(request)
+    return error_response(request, 500, "Internal server error. It has been logged; please try again later.")
 
 
 def login_locked_out(request, response=None, credentials=None):

@@ -1,4 +1,4 @@
-"""CSV and NDJSON on every collection: what Excel, pandas and Python's csv module see."""
+"""CSV, NDJSON and Excel on every collection: what Excel, pandas and Python's csv module see."""
 
 import csv
 import io
@@ -120,8 +120,8 @@ def test_plans_and_a_single_article_are_also_served_as_csv(api):
 @pytest.mark.parametrize(
     ("query", "parameter", "message"),
     [
-        ({"format": "xls"}, "format", "unknown format 'xls'; use one of json, csv, ndjson"),
-        ({"format": ""}, "format", "unknown format ''; use one of json, csv, ndjson"),
+        ({"format": "xls"}, "format", "unknown format 'xls'; use one of json, csv, ndjson, xlsx"),
+        ({"format": ""}, "format", "unknown format ''; use one of json, csv, ndjson, xlsx"),
         ({"script": "fr"}, "script", "unknown script 'fr'; use one of zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK"),
     ],
 )
@@ -172,3 +172,91 @@ def test_search_results_export_whole_with_clean_urls_even_when_empty(api):
     assert nothing.status_code == 200
     assert nothing["Content-Type"] == "application/x-ndjson; charset=utf-8"
     assert b"".join(nothing.streaming_content) == b""
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sheet_rows(body):
+    """The rows of an Excel workbook's only sheet, as openpyxl (what pandas uses for .xlsx) reads them."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    assert workbook.sheetnames == ["data"]
+    return [list(row) for row in workbook["data"].iter_rows(values_only=True)]
+
+
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(streamed(response).decode("utf-8-sig"), newline="")))
+
+
+def test_articles_as_excel_have_the_csv_columns_and_one_row_per_article(api):
+    response = api.get(ARTICLES, {"format": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == f'attachment; filename="{PLAN}-articles.xlsx"'
+    rows = sheet_rows(streamed(response))
+    as_csv = csv_rows(api.get(ARTICLES, {"format": "csv"}))
+    assert rows[0] == as_csv[0]
+    assert len(rows) == 53
+    # Cell for cell the CSV's text, except that numbers are numbers (and an empty cell is empty).
+    assert [["" if value is None else str(value) for value in row] for row in rows[1:]] == as_csv[1:]
+    assert rows[13][2:4] == [13, "大力發展先進制造業"]
+
+
+def test_excel_follows_the_script_filters_and_ordering_of_the_request(api):
+    response = api.get(ARTICLES, {"format": "xlsx", "script": "zh-Hans", "chapter": 4, "ordering": "-number"})
+    assert response["Content-Disposition"] == f'attachment; filename="{PLAN}-articles-zh-Hans.xlsx"'
+    rows = sheet_rows(streamed(response))
+    assert [row[2] for row in rows[1:]] == [16, 15, 14, 13, 12, 11, 10]
+    assert rows[4][3] == "大力发展先进制造业"
+
+
+def test_every_collection_and_a_single_object_are_served_as_excel(api):
+    for path, count in [
+        ("/api/v1/plans/", 1),
+        (f"/api/v1/plans/{PLAN}/chapters/", 12),
+        (f"/api/v1/plans/{PLAN}/goals/", 8),
+        (f"/api/v1/plans/{PLAN}/principles/", 6),
+        (f"/api/v1/plans/{PLAN}/initiatives/", 119),
+        (f"/api/v1/plans/{PLAN}/terms/", 50),
+        (f"{ARTICLES}12/", 1),
+    ]:
+        response = api.get(path, {"format": "xlsx"})
+        assert response.status_code == 200, path
+        body = streamed(response) if response.streaming else response.content
+        assert len(sheet_rows(body)) == count + 1, path
+
+
+def test_an_error_asked_for_as_excel_is_still_problem_json(api):
+    response = api.get("/api/v1/plans/no-such-plan/articles/", {"format": "xlsx"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "No plan with slug 'no-such-plan'."
+
+
+def test_search_results_as_excel_have_the_csv_columns_with_plain_text_snippets(api):
+    query = {"q": "养老", "type": "article"}
+    rows = sheet_rows(streamed(api.get("/api/v1/search/", {**query, "format": "xlsx"})))
+    as_csv = csv_rows(api.get("/api/v1/search/", {**query, "format": "csv"}))
+    assert rows[0] == as_csv[0]
+    assert [["" if value is None else str(value) for value in row] for row in rows[1:]] == as_csv[1:]
+    assert not any("<mark>" in str(value) for row in rows for value in row)
+
+
+def test_the_terms_list_as_excel_is_a_workbook_even_when_empty(api):
+    response = api.get(f"/api/v1/plans/{PLAN}/terms/", {"format": "xlsx", "min_length": 100})
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert sheet_rows(response.content) == [["term", "url", "length", "count", "chapters", "articles"]]
+
+
+def test_an_excel_cell_that_begins_with_an_equals_sign_is_text_not_a_formula():
+    from openpyxl import load_workbook
+
+    from plan_api.renderers import XLSXRenderer
+
+    body = b"".join(XLSXRenderer().lines([{"title": "=HYPERLINK(1)", "number": 3}]))
+    sheet = load_workbook(io.BytesIO(body))["data"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=HYPERLINK(1)", "s")
+    assert (sheet["B2"].value, sheet["B2"].data_type) == (3, "n")

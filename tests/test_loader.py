@@ -148,3 +148,12 @@ def test_a_folder_never_built_is_refused(tmp_path):
     folder = smallplan.write_plan(tmp_path)
     with pytest.raises(LoadError, match="not found; run `manage.py build_fixtures` first"):
         load_plan_folder(folder)
+
+
+def test_a_malformed_official_publication_in_the_metadata_is_refused(tmp_path):
+    metadata = {**smallplan.METADATA, "official_publication": "https://example.gov.cn/"}
+    folder = smallplan.write_plan(tmp_path, metadata=metadata)
+    build_plan_folder(folder)
+    with pytest.raises(LoadError, match=r"official_publication must be \{\"title\": …, \"url\": \"https://…\"\}"):
+        load_plan_folder(folder)
+    assert not Plan.objects.filter(slug=smallplan.SLUG).exists()

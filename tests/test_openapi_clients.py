@@ -55,7 +55,7 @@ def test_script_and_format_are_each_one_component_that_every_operation_refers_to
         "type": "string",
         "enum": ["zh-Hant", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK"],
     }
-    assert spec["components"]["schemas"]["Format"] == {"type": "string", "enum": ["csv", "json", "ndjson"]}
+    assert spec["components"]["schemas"]["Format"] == {"type": "string", "enum": ["csv", "json", "ndjson", "xlsx"]}
     operations = [item["get"] for item in spec["paths"].values()]
     scripts = [p["schema"] for o in operations for p in o["parameters"] if p["name"] == "script"]
     assert len(scripts) == len(operations) - 1  # all but the source text, which is always as received

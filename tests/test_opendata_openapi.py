@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 @pytest.fixture(scope="module")
 def schema(django_db_setup, django_db_blocker):
@@ -25,10 +27,10 @@ def enum(schema, document):
     return schema["enum"]
 
 
-def test_every_collection_documents_format_and_script_and_its_csv_and_ndjson_bodies(schema):
+def test_every_collection_documents_format_and_script_and_its_csv_ndjson_and_excel_bodies(schema):
     articles = schema["paths"]["/api/v1/plans/{plan}/articles/"]["get"]
     params = parameters(articles)
-    assert sorted(enum(params[("format", "query")]["schema"], schema)) == ["csv", "json", "ndjson"]
+    assert sorted(enum(params[("format", "query")]["schema"], schema)) == ["csv", "json", "ndjson", "xlsx"]
     assert sorted(enum(params[("script", "query")]["schema"], schema)) == [
         "zh-Hans",
         "zh-Hant",
@@ -37,8 +39,10 @@ def test_every_collection_documents_format_and_script_and_its_csv_and_ndjson_bod
     ]
     assert ("Accept-Language", "header") in params
     ok = articles["responses"]["200"]
-    assert set(ok["content"]) == {"application/json", "text/csv", "application/x-ndjson"}
+    assert set(ok["content"]) == {"application/json", "text/csv", "application/x-ndjson", XLSX}
     assert ok["content"]["text/csv"]["schema"]["type"] == "string"
+    assert ok["content"][XLSX]["schema"]["contentMediaType"] == XLSX
+    assert "Excel" in ok["content"][XLSX]["schema"]["description"]
     assert sorted(enum(ok["headers"]["Content-Language"]["schema"], schema)) == [
         "zh-Hans",
         "zh-Hant",

@@ -126,7 +126,7 @@ def test_terms_are_also_served_as_csv(api):
         ({"top": "ten"}, "Invalid top: must be a whole number from 1 to 1000, not 'ten'"),
         ({"chapter": "0"}, "Invalid chapter: must be a whole number from 1 to 32767, not '0'"),
         ({"min_length": "x"}, "Invalid min_length: must be a whole number from 1 to 100, not 'x'"),
-        ({"format": "xls"}, "Invalid format: unknown format 'xls'; use one of json, csv, ndjson"),
+        ({"format": "xls"}, "Invalid format: unknown format 'xls'; use one of json, csv, ndjson, xlsx"),
         ({"script": "fr"}, "Invalid script: unknown script 'fr'; use one of zh-Hant, zh-Hans, zh-Hant-TW, zh-Hant-HK"),
     ],
 )

@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 from articles.api.viewsets import unknown_plan
 from articles.models import Plan
 from plan_api.export import ExportMixin
+from plan_api.renderers import SPREADSHEET_FORMATS
 from search.api.serializers import SearchResultSerializer, SearchResultTableSerializer
 from search.filters import Q_SCHEMA
 from search.models import SearchEntry
@@ -101,9 +102,11 @@ class SearchView(ExportMixin, generics.ListAPIView):
     query_parameters = ("q", "type", "plan")  # read by get_queryset(); pages and formats go without saying
 
     def get_serializer_class(self):
-        # In a CSV the snippet is plain text, with the highlights in a column of their own (no HTML in a cell).
+        # In a CSV or Excel sheet the snippet is plain text, with the highlights in a column of their own (no HTML
+        # in a cell).
         renderer = getattr(self.request, "accepted_renderer", None) if self.request else None
-        return SearchResultTableSerializer if getattr(renderer, "format", None) == "csv" else SearchResultSerializer
+        spreadsheet = getattr(renderer, "format", None) in SPREADSHEET_FORMATS
+        return SearchResultTableSerializer if spreadsheet else SearchResultSerializer
 
     def list_param(self, name, *, choices=None):
         values = [v.strip() for raw in self.request.query_params.getlist(name) for v in raw.split(",") if v.strip()]
