@@ -46,6 +46,12 @@ def replicas(django_db_blocker):
         connections.close_all()  # a database is copied only while no one is connected to it
     names = {alias: f"{database['NAME']}_{alias}" for alias in REPLICAS}
     with psycopg.connect(**_libpq(database, "postgres")) as admin:
+        # A server another test left running in this process (the browser tests' live server lasts the session)
+        # may still hold idle sessions on the test database, and a database is copied only while no one is on it.
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database["NAME"]],
+        )
         for name in names.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{database["NAME"]}"')
@@ -71,6 +77,12 @@ def replicas(django_db_blocker):
         del connections[alias]
         del connections.settings[alias]
     with psycopg.connect(**_libpq(database, "postgres")) as admin:
+        # A server another test left running in this process (the browser tests' live server lasts the session)
+        # may still hold idle sessions on the test database, and a database is copied only while no one is on it.
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database["NAME"]],
+        )
         for name in names.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -106,6 +106,7 @@ def site_url(django_db_setup, django_db_blocker):
     # end those sessions, or the test database cannot be dropped.
     from django.db import connection
 
+    connection.close()  # a session of its own: the one it held may have been ended meanwhile (tests/test_replicas.py)
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
