@@ -669,7 +669,9 @@ def explain(doc, q, words, aliases):
                 print("  %2d%s %s" % (n, flag, s))
         apart = {n: ws for n, ws in matcher.word_articles(words).items() if n not in sent}
         print("all words but apart: %s" % sorted(n for n, ws in apart.items() if len(ws) == len(words)))
-        print("some words only: %s" % {n: ws for n, ws in sorted(apart.items()) if len(ws) < len(words)})
+        some = {n: ws for n, ws in sorted(apart.items()) if len(ws) < len(words)}
+        print("some words only (%d articles): %s%s" % (len(some), dict(list(some.items())[:12]),
+                                                      " …" if len(some) > 12 else ""))
     chars = sorted(n for n in doc.articles if chars_in_one_sentence(doc, q, n))
     print("all characters in one sentence: %s" % chars)
     print("anywhere in document: %s" % {t: norm(t) in doc.norm_text for t in terms})
