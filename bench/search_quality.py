@@ -10,7 +10,7 @@ Engines:
   normalised with OpenCC t2s and lower case, like the query). A term of three or more characters is an FTS5
   phrase; a shorter one (which the trigram index cannot answer: SQLite 3.40 returns no row for a LIKE pattern
   under three characters on the FTS table) is `LIKE '%…%'` on the content table. Ranked by bm25() when the
-  query has an FTS5 part, else in article order.
+  query has an FTS5 part, else by the terms' occurrences (a title occurrence counting ten).
 - `jieba-bm25`: SQLite FTS5 (default unicode61 tokenizer) over the same text segmented by jieba's search mode
   with the plan's dictionary (initiative names and terms.txt, t2s-normalised), the query segmented the same
   way, its tokens ANDed; ranked by bm25().
@@ -151,7 +151,14 @@ class Trigram:
                    + "".join(" AND " + w for w in where) + " ORDER BY bm25(fts), a.number")
             params = [" AND ".join(match)] + params
         else:
-            sql = "SELECT a.number FROM article a WHERE " + " AND ".join(where) + " ORDER BY a.number"
+            # No bm25 without MATCH: rank by how often the terms occur, title occurrences counting ten times.
+            counts = []
+            for text, _ in (term for group in groups for term in group):
+                counts.append("(10 * (length(a.title) - length(replace(a.title, ?, ''))) "
+                              "+ length(a.body) - length(replace(a.body, ?, ''))) / ?")
+                params += [text, text, len(text)]
+            sql = ("SELECT a.number FROM article a WHERE " + " AND ".join(where)
+                   + " ORDER BY " + " + ".join(counts) + " DESC, a.number")
         return [row[0] for row in self.db.execute(sql, params)]
 
 
