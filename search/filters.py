@@ -10,7 +10,7 @@ from rest_framework.filters import BaseFilterBackend
 from search.selectors import search_filter
 from search.text import MAX_QUERY_LENGTH, QUERY_PATTERN
 
-# What the server requires of `q`: the very pattern search.text.parse_query checks, and a length.
+# What the server requires of `q`: the very pattern search.text.check_query checks, and a length.
 Q_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN}
 
 Q_HELP = (
@@ -31,7 +31,9 @@ class SearchFilterBackend(BaseFilterBackend):
         if search_type is None or self.search_param not in request.query_params:
             return queryset
         q = request.query_params[self.search_param]
-        return search_filter(queryset, q=q, type=search_type, key=getattr(view, "search_key", "number"))
+        return search_filter(
+            queryset, q=q, type=search_type, key=getattr(view, "search_key", "number"), plan=view.kwargs.get("plan")
+        )
 
     def get_schema_operation_parameters(self, view):
         if getattr(view, "search_type", None) is None:

@@ -1,4 +1,15 @@
-"""Build a plan's search entries from its built data; called by the ingest pipeline in its transaction."""
+"""Build a plan's search entries from its built data; called by the ingest pipeline in its transaction.
+
+Three tables, all from `plantext.passages.plan_passages(data)`, the one walk over the plan's text:
+
+- one SearchEntry per article, chapter, goal, principle and initiative: title and body, their normalised forms
+  (for snippets, with no OpenCC at query time) and a tsvector of both (search.text.index_positions), where a
+  query's readings are matched as typed;
+- one SearchPassage per sentence of an entry, with its paragraph and a tsvector of its own, where the words of
+  a segmented query are looked for close together (a sentence, not a paragraph: article 4's first paragraph
+  is one 1,200-character block; the clause rule then works inside the sentence);
+- one SearchLexicon per plan: its aliases and dictionary words, which a query is read with.
+"""
 
 from collections import defaultdict
 
@@ -7,7 +18,8 @@ from django.db import connection
 from plantext.passages import ARTICLE, CHAPTER, plan_passages
 from plantext.scripts import normalize
 from plantext.segment import tokenizer
-from search.models import SearchEntry
+from plantext.sentences import sentence_spans
+from search.models import SearchEntry, SearchLexicon, SearchPassage
 from search.text import index_positions, tsvector_literal
 
 
@@ -33,23 +45,64 @@ def _documents(data):
         yield SearchEntry.Type.INITIATIVE, None, initiative["slug"], initiative["name"], ""
 
 
+def _sentences(type_, title_norm, body_norm):
+    """(paragraph, is_title, normalised sentence) of a document.
+
+    Articles, goals and principles start their body with their title (the lead sentence), which is that
+    paragraph's first sentence; a chapter's heading is its paragraph 0; an initiative is its name.
+    """
+    if type_ == SearchEntry.Type.INITIATIVE:
+        yield None, True, title_norm
+        return
+    if type_ == SearchEntry.Type.CHAPTER:
+        yield 0, True, title_norm
+    numbered = type_ in (SearchEntry.Type.ARTICLE, SearchEntry.Type.CHAPTER)
+    for number, paragraph in enumerate(body_norm.split("\n") if body_norm else [], start=1):
+        for index, (start, end) in enumerate(sentence_spans(paragraph)):
+            is_title = type_ != SearchEntry.Type.CHAPTER and number == 1 and index == 0
+            yield (number if numbered else None), is_title, paragraph[start:end]
+
+
 def index_plan(plan, data):
-    """Replace the plan's search entries with fresh ones made from its built data; returns how many.
+    """Replace the plan's search entries, passages and lexicon with fresh ones made from its built data; returns
+    how many entries.
 
     The title is weighted A and the body D, so that a title hit outranks a body hit. The segmenter knows
     the plan's dictionary (its initiative names and key terms), in the normalised form the index uses.
     """
     segmenter = tokenizer(normalize(word) for word in data["dictionary"])
     SearchEntry.objects.filter(plan=plan).delete()
+    SearchLexicon.objects.update_or_create(
+        plan=plan, defaults={"aliases": data.get("aliases", []), "words": data["dictionary"]}
+    )
+    documents = list(_documents(data))
     rows = []
-    for type_, number, slug, title, body in _documents(data):
+    for type_, number, slug, title, body in documents:
+        title_norm, body_norm = normalize(title), normalize(body)
         lexemes = index_positions([(title, "A"), (body, "D")], segmenter=segmenter)
-        rows.append((plan.pk, type_, number, slug, title, body, tsvector_literal(lexemes)))
+        rows.append((plan.pk, type_, number, slug, title, body, title_norm, body_norm, tsvector_literal(lexemes)))
+    table, passages = SearchEntry._meta.db_table, SearchPassage._meta.db_table
     # Raw SQL because the ORM has no way to write a tsvector from its text form (`::tsvector`).
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {SearchEntry._meta.db_table} (plan_id, type, number, slug, title, body, vector) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector)",
-            rows,
+        cursor.execute(
+            f"INSERT INTO {table} (plan_id, type, number, slug, title, body, title_norm, body_norm, vector) "
+            "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[], %s::text[], %s::tsvector[]) RETURNING id, type, number, slug",
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+        ids = {(type_, number, slug): id_ for id_, type_, number, slug in cursor.fetchall()}
+        sentences = []
+        for row in rows:
+            entry_id = ids[row[1], row[2], row[3]]
+            type_, title_norm, body_norm = row[1], row[6], row[7]
+            for paragraph, is_title, text in _sentences(type_, title_norm, body_norm):
+                lexemes = index_positions([(text, "D")], segmenter=segmenter)
+                if lexemes:
+                    sentences.append((entry_id, plan.pk, type_, paragraph, is_title, text, tsvector_literal(lexemes)))
+        cursor.execute(
+            f"INSERT INTO {passages} (entry_id, plan_id, type, paragraph, title, text, vector) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::int[], %s::bool[], %s::text[], "
+            "%s::tsvector[])",
+            [list(column) for column in zip(*sentences, strict=True)],
         )
     return len(rows)

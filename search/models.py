@@ -24,6 +24,9 @@ class SearchEntry(models.Model):
     slug = models.SlugField(max_length=100, null=True, help_text="Initiatives.")  # noqa: DJ001
     title = models.TextField()
     body = models.TextField()
+    # Normalised at load time, so that a snippet needs no OpenCC at query time.
+    title_norm = models.TextField(default="")
+    body_norm = models.TextField(default="")
     vector = SearchVectorField()
 
     class Meta:
@@ -35,3 +38,44 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.plan_id}:{self.type}:{self.number or self.slug}"
+
+
+class SearchPassage(models.Model):
+    """One sentence of a searchable document, with its own index terms: where words typed together are looked
+    for close together, and the paragraph a hit names.
+
+    `text` is the sentence normalised (plantext.scripts.normalize) as matching compares it; `paragraph` counts
+    from 1 within the document's body as the data package does (0 for a chapter's heading, which is its title);
+    `title` marks the sentence that is the document's title or lead.
+    """
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="passages")
+    # Denormalised from the entry, so that a search filters passages without a join.
+    plan = models.ForeignKey("articles.Plan", on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=10, choices=SearchEntry.Type.choices)
+    paragraph = models.PositiveSmallIntegerField(null=True)
+    title = models.BooleanField(default=False)
+    text = models.TextField()
+    vector = SearchVectorField()
+
+    class Meta:
+        ordering = ["entry", "id"]
+        indexes = [
+            GinIndex(fields=["vector"], name="search_passage_vector"),
+            models.Index(fields=["plan", "type"], name="search_passage_plan_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id}:{self.paragraph}"
+
+
+class SearchLexicon(models.Model):
+    """What a query is read with for one plan: its aliases (the general file's and its own, each with where it
+    came from) and its dictionary words. Written by the loader from the plan's built data."""
+
+    plan = models.OneToOneField("articles.Plan", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    aliases = models.JSONField(help_text="[{alias, target, note, source}] from the alias files.")
+    words = models.JSONField(help_text="The plan's dictionary words, as the text writes them.")
+
+    def __str__(self):
+        return f"{self.plan_id}"

@@ -1,14 +1,39 @@
-"""Search: one selector for the cross-plan endpoint and the bench, one for a collection's `q`."""
+"""Search: one selector for the cross-plan endpoint and the bench, one for a collection's `q`.
 
-from dataclasses import dataclass
+A search runs in up to three steps, each one SQL query:
+
+1. (only when a term is segmented) the passages (sentences) holding every word of a segmentation, found
+   through their GIN index and checked here for closeness (search.interpret.close_together);
+2. the count of matching entries: those whose index holds a reading of each term (GIN), or whose passages
+   matched in step 1, minus the exclusions; no ranking;
+3. the page: the same entries ranked, best first.
+
+A query the plans write as typed is exactly today's steps 2 and 3. The plans' lexicon (aliases, dictionary) is
+read once per dataset version and kept in memory.
+"""
+
+import re
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
-from django.db.models import BooleanField, F, FloatField, Func, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
-from search.models import SearchEntry
-from search.text import RANK_WEIGHTS, ParsedQuery, QueryError, parse_query
+from plan_api.response_cache import dataset_versions
+from plantext.scripts import normalize
+from plantext.segment import tokenizer
+from search.aliases import alias_map
+from search.interpret import SEGMENTED, TYPED, Interpretation, Lexicon, close_together, interpret
+from search.models import SearchEntry, SearchLexicon, SearchPassage
+from search.text import RANK_WEIGHTS, QueryError, chain
+
+# What a passage that holds the words close together adds to an entry's score: a title (lead sentence) as much
+# as a title hit of the words as typed, a body sentence half a body hit (a hit as typed is the surer one).
+SEGMENTED_TITLE_SCORE = 1.0
+SEGMENTED_BODY_SCORE = 0.05
+# At most this many suggestions when nothing matches.
+MAX_SUGGESTIONS = 5
 
 
 class _Matches(Func):
@@ -19,36 +44,162 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
+class _ScoreOf(Func):
+    """`scores[position of the row's id in ids]`, or 0: a score per entry handed to PostgreSQL as two arrays."""
+
+    output_field = FloatField()
+
+    def __init__(self, ids, scores):
+        super().__init__(Value(scores), Value(ids), F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (scores, scores_params), (ids, ids_params), (pk, pk_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        sql = f"COALESCE((({scores})::float8[])[array_position(({ids})::bigint[], {pk})], 0)"
+        return sql, (*scores_params, *ids_params, *pk_params)
+
+
 def _tsquery(text):
     return Cast(Value(text), output_field=SearchQueryField())
 
 
-def _score(parsed):
-    """The sum of each positive term's cover density (ts_rank_cd, no length normalisation).
-
-    Summing per term means each word counts by its own frequency, so an article about the topic outranks one
-    that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits.
-    """
-    ranks = [
-        SearchRank(F("vector"), _tsquery(term), weights=RANK_WEIGHTS, cover_density=True) for term in parsed.ranked
-    ]
-    total = ranks[0]
-    for rank in ranks[1:]:
-        total = total + rank
-    return Cast(total, output_field=FloatField())
+def _matches(tsquery):
+    return _Matches(F("vector"), _tsquery(tsquery))
 
 
-def parse_or_400(q, *, param="q"):
+# --- the plans' lexicon -------------------------------------------------------------------------------------
+
+_lexicons = {}
+
+
+def plan_lexicon(plans=None):
+    """The Lexicon (aliases and dictionary) of these plans (slugs), or of every plan; cached per dataset version."""
+    versions = dataset_versions()
+    scope = tuple(sorted(plans)) if plans else None
+    key = (scope, tuple(sorted((slug, v) for slug, v in versions.items() if scope is None or slug in scope)))
+    found = _lexicons.get(key)
+    if found is None:
+        rows = SearchLexicon.objects.all()
+        if scope:
+            rows = rows.filter(plan__slug__in=scope)
+        entries, words = [], set()
+        for aliases, plan_words in rows.values_list("aliases", "words"):
+            entries.extend(aliases)
+            words.update(normalize(word) for word in plan_words)
+        words = frozenset(words)
+        found = Lexicon(aliases=alias_map(entries), words=words, tokenizer=tokenizer(words))
+        if len(_lexicons) > 64:
+            _lexicons.clear()
+        _lexicons[key] = found
+    return found
+
+
+def forget_lexicons():
+    _lexicons.clear()
+
+
+def interpret_or_400(q, lexicon, *, param="q"):
     try:
-        return parse_query(q)
+        return interpret(q, lexicon)
     except QueryError as exc:
         raise ValidationError({param: [str(exc)]}) from None
+
+
+# --- matching -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PassageHit:
+    """Where a segmented term matched in one entry: its best paragraph and the words' spans there."""
+
+    score: float = 0.0
+    paragraph: int | None = None
+    title: bool = False
 
 
 @dataclass
 class SearchResults:
     entries: QuerySet  # SearchEntry rows with `score` and `plan_slug`, best first
-    query: ParsedQuery
+    query: Interpretation
+    segmented: dict = field(default_factory=dict)  # entry id -> PassageHit, for entries found by their words
+    plans: list | None = None
+    types: list | None = None
+
+
+def _scoped(queryset, plans, types, plan_field="plan__slug"):
+    if plans:
+        queryset = queryset.filter(**{f"{plan_field}__in": plans})
+    if types:
+        queryset = queryset.filter(type__in=types)
+    return queryset
+
+
+def _resolve_conversions(query, plans, types):
+    """A term whose segmentations come from conversions (regional, alias…) keeps only its typed ones when the plans
+    write the term as typed: then that is what the reader means."""
+    for group in query.groups:
+        for term in group:
+            if term.converted_segmentations:
+                typed = chain(term.readings[0].text)
+                if typed and _scoped(SearchEntry.objects, plans, types).filter(_matches(typed)).exists():
+                    term.keep_typed_segmentations()
+
+
+def _segmented_hits(query, plans, types):
+    """[{entry id: PassageHit}] per group: the entries where some term of the group has its words close together."""
+    per_group = [{} for _ in query.groups]
+    alternatives = [t.passage_tsquery for group in query.groups for t in group if t.passage_tsquery]
+    if not alternatives:
+        return per_group
+    passages = _scoped(SearchPassage.objects, plans, types).filter(_matches(" | ".join(dict.fromkeys(alternatives))))
+    for entry_id, paragraph, title, text in passages.values_list("entry_id", "paragraph", "title", "text"):
+        for index, group in enumerate(query.groups):
+            if any(close_together(text, s.words) for term in group for s in term.segmentations):
+                hit = per_group[index].setdefault(entry_id, PassageHit())
+                hit.score += SEGMENTED_TITLE_SCORE if title else SEGMENTED_BODY_SCORE
+                if hit.paragraph is None or (title and not hit.title):
+                    hit.paragraph, hit.title = paragraph, title
+    return per_group
+
+
+def _score(query, segmented):
+    """Each group's cover density as typed (ts_rank_cd, no length normalisation) plus what its words close together
+    add (SEGMENTED_*_SCORE per passage), summed over the groups.
+
+    Summing per group means each term counts by its own frequency, so an article about the topic outranks one
+    that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits.
+    """
+    total = None
+    for index, group in enumerate(query.groups):
+        parts = []
+        tsquery = query.group_tsquery(group)
+        if tsquery:
+            parts.append(SearchRank(F("vector"), _tsquery(tsquery), weights=RANK_WEIGHTS, cover_density=True))
+        hits = segmented[index]
+        if hits:
+            ids, scores = list(hits), [hit.score for hit in hits.values()]
+            parts.append(_ScoreOf(ids, scores))
+        for part in parts:
+            total = part if total is None else total + part
+    return Cast(total, output_field=FloatField())
+
+
+def _matching(query, segmented, plans, types):
+    """The entries that match every group (as typed, or through their words) and no exclusion."""
+    entries = _scoped(SearchEntry.objects, plans, types)
+    for index, group in enumerate(query.groups):
+        condition = Q()
+        tsquery = query.group_tsquery(group)
+        if tsquery:
+            condition |= Q(_matches(tsquery))
+        if segmented[index]:
+            condition |= Q(pk__in=list(segmented[index]))
+        entries = entries.filter(condition)
+    negative = query.negative_tsquery
+    if negative:
+        entries = entries.exclude(_matches(negative))
+    return entries
 
 
 def search_entries(*, q, plans=None, types=None):
@@ -57,31 +208,92 @@ def search_entries(*, q, plans=None, types=None):
     `types` limits the results to these SearchEntry types. Raises a 400 ValidationError for a query that
     cannot be searched (empty, too long, NUL, or nothing to search for: see search.text.QUERY_PATTERN).
     """
-    parsed = parse_or_400(q)
-    if parsed.tsquery is None:
-        return SearchResults(entries=SearchEntry.objects.none(), query=parsed)
-    entries = SearchEntry.objects.filter(_Matches(F("vector"), _tsquery(parsed.tsquery)))
-    if plans:
-        entries = entries.filter(plan__slug__in=plans)
-    if types:
-        entries = entries.filter(type__in=types)
+    query = interpret_or_400(q, plan_lexicon(plans))
+    if query.empty:
+        return SearchResults(entries=SearchEntry.objects.none(), query=query, plans=plans, types=types)
+    if query.segmented:
+        _resolve_conversions(query, plans, types)
+    segmented = _segmented_hits(query, plans, types) if query.segmented else [{} for _ in query.groups]
     entries = (
-        entries.annotate(score=_score(parsed), plan_slug=F("plan__slug"))
+        _matching(query, segmented, plans, types)
+        .annotate(score=_score(query, segmented), plan_slug=F("plan__slug"))
         .defer("vector")
         .order_by("-score", "plan_slug", "type", "number", "slug")
     )
-    return SearchResults(entries=entries, query=parsed)
+    hits = {}
+    for group_hits in segmented:
+        for entry_id, hit in group_hits.items():
+            hits.setdefault(entry_id, hit)
+    return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
 
 
-def search_filter(queryset, *, q, type, key="number"):
+def search_filter(queryset, *, q, type, key="number", plan=None):
     """Keep only the objects of a plan collection that match `q`, annotated with `search_rank`.
 
     The collection's ordering filter puts the best first when no `ordering` is asked for.
     """
-    parsed = parse_or_400(q)
-    if parsed.tsquery is None:
+    plans = [plan] if plan else None
+    query = interpret_or_400(q, plan_lexicon(plans))
+    if query.empty:
         return queryset.none()
-    matching = SearchEntry.objects.filter(
-        _Matches(F("vector"), _tsquery(parsed.tsquery)), plan=OuterRef("plan"), type=type, **{key: OuterRef(key)}
-    ).annotate(score=_score(parsed))
+    if query.segmented:
+        _resolve_conversions(query, plans, [type])
+    segmented = _segmented_hits(query, plans, [type]) if query.segmented else [{} for _ in query.groups]
+    matching = (
+        _matching(query, segmented, plans, [type])
+        .filter(plan=OuterRef("plan"), **{key: OuterRef(key)})
+        .annotate(score=_score(query, segmented))
+    )
     return queryset.annotate(search_rank=Subquery(matching.values("score")[:1])).filter(search_rank__isnull=False)
+
+
+# --- how a hit matched, suggestions ---------------------------------------------------------------------------
+
+
+def _pattern(reading):
+    """A regex for where the normalised reading occurs as search.text.chain matches it: its punctuation stands
+    for any one character."""
+    return re.compile("".join(re.escape(c) if c.isalnum() else "." for c in reading))
+
+
+def match_of(entry, query, segmented):
+    """Which interpretation found the entry: typed, variant, regional, number or alias (the first reading found in
+    its text, in that order), else segmented."""
+    text = entry.title_norm + "\n" + entry.body_norm
+    order = (TYPED, "variant", "regional", "number", "alias")
+    found = []
+    for group in query.groups:
+        for term in group:
+            for reading in term.readings:
+                if _pattern(reading.text).search(text):
+                    found.append(reading.how.split("+")[0])
+    if not found:
+        return SEGMENTED if entry.pk in segmented else TYPED
+    return min(found, key=lambda how: order.index(how) if how in order else len(order))
+
+
+def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
+    """Up to `limit` words the plans contain near what was typed, for a query that found nothing: the plans'
+    dictionary words and alias targets sharing the most characters with a term, then the typed words that do
+    occur on their own."""
+    typed = [r.text for group in query.groups for t in group for r in t.readings[:1]]
+    if not typed:
+        return []
+    candidates = set(lexicon.words) | {target for targets in lexicon.aliases.values() for target in targets}
+    scored = []
+    for word in candidates:
+        shared = max(len(set(word) & set(text)) for text in typed)
+        if shared:
+            # Most shared characters; then words sharing a two-character piece; then the shorter word.
+            pieces = max(sum(1 for i in range(len(t) - 1) if t[i : i + 2] in word) for t in typed)
+            scored.append((-shared, -pieces, len(word), word))
+    found = [word for *_, word in sorted(scored)]
+    words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
+    existing = []
+    if len(found) < limit and words:
+        entries = _scoped(SearchEntry.objects, plans, None)
+        for word in dict.fromkeys(words):
+            tsquery = chain(word)
+            if tsquery and len(word) > 1 and entries.filter(_matches(tsquery)).exists():
+                existing.append(word)
+    return list(dict.fromkeys(found + existing))[:limit]

@@ -5,10 +5,10 @@ from rest_framework.exceptions import ValidationError
 from articles.api.viewsets import unknown_plan
 from articles.models import Plan
 from plan_api.export import ExportMixin
-from search.api.serializers import SearchResultSerializer
+from search.api.serializers import SearchResponseSerializer, SearchResultSerializer
 from search.filters import Q_SCHEMA
 from search.models import SearchEntry
-from search.selectors import search_entries
+from search.selectors import plan_lexicon, search_entries, suggestions
 from search.text import MAX_QUERY_LENGTH
 
 QUERY_SYNTAX = f"""Web-search syntax (modelled on PostgreSQL's websearch_to_tsquery), at most {MAX_QUERY_LENGTH} characters:
@@ -86,7 +86,7 @@ def _list_of(item):
             "Empty values are ignored; an unknown plan is a 404.",
         ),
     ],
-    responses={200: SearchResultSerializer(many=True), (400, "application/problem+json"): ERRORS},
+    responses={200: SearchResponseSerializer, (400, "application/problem+json"): ERRORS},
 )
 class SearchView(ExportMixin, generics.ListAPIView):
     """Full-text search across plans, best first: articles, chapters, goals, principles and initiatives.
@@ -120,5 +120,19 @@ class SearchView(ExportMixin, generics.ListAPIView):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         results = getattr(self, "results", None)
-        context["highlights"] = results.query.highlights if results else []
+        if results is not None:
+            context["query"] = results.query
+            context["segmented"] = results.segmented
         return context
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        results = getattr(self, "results", None)
+        if results is not None and isinstance(response.data, dict):
+            # How the query was read, and (when nothing matched) words the plans do contain: beside the results.
+            response.data["interpretation"] = results.query.describe()
+            nothing = response.data.get("count") == 0
+            response.data["suggestions"] = (
+                suggestions(results.query, plan_lexicon(results.plans), plans=results.plans) if nothing else []
+            )
+        return response
