@@ -18,6 +18,7 @@ ORed in. Everything the query parser emits is a quoted lexeme of word characters
 (`&`, `|`, `!`, `:*`, `<->`, quotes, backslashes) can reach the tsquery grammar.
 """
 
+import bisect
 import html
 import re
 
@@ -193,16 +194,15 @@ def check_query(q):
 # --- snippets -----------------------------------------------------------------------------------------
 
 SNIPPET_LENGTH = 120
-_CLAUSE_END = set("。；;！!？?，,、：:\n")
+_CLAUSE_END = re.compile("[。；;！!？?，,、：:\n]")
 
 
 def _clauses(text):
     """Offsets (start, end) of the clauses of the text: each ends after a punctuation mark or a newline."""
     start = 0
-    for i, char in enumerate(text):
-        if char in _CLAUSE_END:
-            yield start, i + 1
-            start = i + 1
+    for match in _CLAUSE_END.finditer(text):
+        yield start, match.end()
+        start = match.end()
     if start < len(text):
         yield start, len(text)
 
@@ -246,31 +246,35 @@ def best_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_
     if not spans:
         return None
     clauses = list(_clauses(text))
-    starts = [i for i, char in enumerate(text) if char == "\n"]
+    clause_starts = [start for start, _ in clauses]
+    span_starts = [s for s, _ in spans]
+    span_ends = [e for _, e in spans]  # non-overlapping and sorted, so the ends are sorted too
     best = None
-    for first in range(len(clauses)):
+    # A passage that starts at a clause without a match is never better than the one starting at its first match's
+    # clause (which holds the same matches and more), so only clauses holding a match start a passage.
+    for first in sorted({bisect.bisect_right(clause_starts, s) - 1 for s in span_starts}):
         start = clauses[first][0]
-        end = clauses[first][1]
-        number = 1 + sum(1 for i in starts if i < start)
+        number = 1 + text.count("\n", 0, start)
         if paragraph is not None and number != paragraph:
             continue
+        end = clauses[first][1]
         last = first
         # A passage stays within one paragraph.
         while last + 1 < len(clauses) and clauses[last + 1][1] - start <= length and text[end - 1] != "\n":
             last += 1
             end = clauses[last][1]
-        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        lo, hi = bisect.bisect_left(span_starts, start), bisect.bisect_right(span_ends, end)
+        if lo >= hi:
+            continue
+        inside = spans[lo:hi]
         distinct = len({norm[s:e] for s, e in inside})
         # Most distinct terms, then most matches, then the passage that starts nearest its first match.
-        lead = inside[0][0] - start if inside else len(text)
-        score = (distinct, len(inside), -lead, -first)
+        score = (distinct, len(inside), -(inside[0][0] - start), -first)
         if best is None or score > best[0]:
             best = (score, start, end, inside, number)
     if best is None:
         return None
     _, start, end, inside, number = best
-    if not inside:
-        return None
     pieces = ["…"] if start > 0 else []
     cursor = start
     for s, e in inside:
