@@ -8,7 +8,9 @@ Three tables, all from `plantext.passages.plan_passages(data)`, the one walk ove
 - one SearchPassage per sentence of an entry, with its paragraph and a tsvector of its own, where the words of
   a segmented query are looked for close together (a sentence, not a paragraph: article 4's first paragraph
   is one 1,200-character block; the clause rule then works inside the sentence);
-- one SearchLexicon per plan: its aliases and dictionary words, which a query is read with.
+- one SearchLexicon per plan: its aliases and dictionary words, which a query is read with;
+- SearchImpact rows: for each term (character, pair of characters, jieba word) that many of the plan's documents
+  hold, those documents best first with the score a query for the term gives them.
 """
 
 from collections import defaultdict
@@ -19,8 +21,12 @@ from plantext.passages import ARTICLE, CHAPTER, plan_passages
 from plantext.scripts import normalize
 from plantext.segment import tokenizer
 from plantext.sentences import sentence_spans
-from search.models import SearchEntry, SearchLexicon, SearchPassage
-from search.text import index_positions, tsvector_literal
+from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
+from search.text import RANK_WEIGHTS, TIE_BREAK, chain, index_positions, tsvector_literal
+
+# A term held by at least this many of a plan's documents gets its ranked list (SearchImpact): a search for it
+# across many plans then ranks each plan's first page of it, not every match.
+IMPACT_MIN_DOCUMENTS = 8
 
 
 def _documents(data):
@@ -72,6 +78,7 @@ def index_plan(plan, data):
     """
     segmenter = tokenizer(normalize(word) for word in data["dictionary"])
     SearchEntry.objects.filter(plan=plan).delete()
+    SearchImpact.objects.filter(plan=plan).delete()
     SearchLexicon.objects.update_or_create(
         plan=plan, defaults={"aliases": data.get("aliases", []), "words": data["dictionary"]}
     )
@@ -80,14 +87,17 @@ def index_plan(plan, data):
     for type_, number, slug, title, body in documents:
         title_norm, body_norm = normalize(title), normalize(body)
         lexemes = index_positions([(title, "A"), (body, "D")], segmenter=segmenter)
-        rows.append((plan.pk, type_, number, slug, title, body, title_norm, body_norm, tsvector_literal(lexemes)))
+        rows.append(
+            (plan.pk, type_, number, slug, title, body, title_norm, body_norm, len(title) + len(body))
+            + (tsvector_literal(lexemes),)
+        )
     table, passages = SearchEntry._meta.db_table, SearchPassage._meta.db_table
     # Raw SQL because the ORM has no way to write a tsvector from its text form (`::tsvector`).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (plan_id, type, number, slug, title, body, title_norm, body_norm, vector) "
+            f"INSERT INTO {table} (plan_id, type, number, slug, title, body, title_norm, body_norm, size, vector) "
             "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::text[], %s::text[], %s::text[], "
-            "%s::text[], %s::text[], %s::tsvector[]) RETURNING id, type, number, slug",
+            "%s::text[], %s::text[], %s::int[], %s::tsvector[]) RETURNING id, type, number, slug",
             [list(column) for column in zip(*rows, strict=True)],
         )
         ids = {(type_, number, slug): id_ for id_, type_, number, slug in cursor.fetchall()}
@@ -105,4 +115,37 @@ def index_plan(plan, data):
             "%s::tsvector[])",
             [list(column) for column in zip(*sentences, strict=True)],
         )
+        _index_impacts(cursor, plan)
     return len(rows)
+
+
+def _index_impacts(cursor, plan):
+    """The plan's SearchImpact rows: for every lexeme of its index held by IMPACT_MIN_DOCUMENTS documents or more,
+    the documents that match the term as a query would (search.text.chain) in the order a search ranks them, per
+    type and for all types."""
+    entries, impacts = SearchEntry._meta.db_table, SearchImpact._meta.db_table
+    # ts_stat() takes the query that yields the vectors as text; the plan's id is an integer.
+    cursor.execute(
+        "SELECT word FROM ts_stat(%s) WHERE ndoc >= %s ORDER BY word",
+        [f"SELECT vector FROM {entries} WHERE plan_id = {int(plan.pk)}", IMPACT_MIN_DOCUMENTS],
+    )
+    terms = [word for (word,) in cursor.fetchall()]
+    queries = [chain(term) for term in terms]
+    weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+    order = "score DESC, e.type, e.number, e.slug"
+    # Raw SQL: a ranked aggregate per term in one statement, which the ORM cannot say.
+    cursor.execute(
+        f"""
+        WITH ranked AS (
+            SELECT t.term, e.id, e.type, e.number, e.slug,
+                   ts_rank_cd(%s::float4[], e.vector, t.query)::float8 + %s / (1 + e.size) AS score
+            FROM unnest(%s::text[], %s::tsquery[]) AS t(term, query)
+            JOIN {entries} e ON e.plan_id = %s AND e.vector @@ t.query
+        )
+        INSERT INTO {impacts} (plan_id, term, type, entries, scores)
+        SELECT %s, term, kind, array_agg(id ORDER BY {order}), array_agg(score ORDER BY {order})
+        FROM (SELECT ranked.*, '' AS kind FROM ranked UNION ALL SELECT ranked.*, type AS kind FROM ranked) e
+        GROUP BY term, kind
+        """,
+        [weights, TIE_BREAK, terms, queries, plan.pk, plan.pk],
+    )

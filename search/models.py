@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -27,6 +28,7 @@ class SearchEntry(models.Model):
     # Normalised at load time, so that a snippet needs no OpenCC at query time.
     title_norm = models.TextField(default="")
     body_norm = models.TextField(default="")
+    size = models.PositiveIntegerField(default=0, help_text="Characters of title and body: what breaks ties in rank.")
     vector = SearchVectorField()
 
     class Meta:
@@ -79,3 +81,24 @@ class SearchLexicon(models.Model):
 
     def __str__(self):
         return f"{self.plan_id}"
+
+
+class SearchImpact(models.Model):
+    """The documents of one plan that hold a term many of them hold, best first: what lets a search for a common
+    word rank only the documents that can reach the page instead of every match (search.selectors).
+
+    One row per (plan, term, type) and one for all types (`type` ""): the documents' ids, types and scores (the
+    very `ts_rank_cd` a query for the term computes) in the order a search lists them within the plan.
+    """
+
+    plan = models.ForeignKey("articles.Plan", on_delete=models.CASCADE, related_name="+")
+    term = models.TextField(help_text="The normalised term, as a query's typed reading.")
+    type = models.CharField(max_length=10, blank=True, help_text='A SearchEntry type, or "" for all types.')
+    entries = ArrayField(models.BigIntegerField())
+    scores = ArrayField(models.FloatField())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "type", "plan"], name="search_impact_term_type_plan")]
+
+    def __str__(self):
+        return f"{self.plan_id}:{self.term}:{self.type}"

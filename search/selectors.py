@@ -16,7 +16,18 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
-from django.db.models import BooleanField, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
@@ -25,8 +36,8 @@ from plantext.scripts import normalize
 from plantext.segment import tokenizer
 from search.aliases import alias_map
 from search.interpret import SEGMENTED, TYPED, Interpretation, Lexicon, close_together, interpret
-from search.models import SearchEntry, SearchLexicon, SearchPassage
-from search.text import RANK_WEIGHTS, QueryError, chain
+from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
+from search.text import RANK_WEIGHTS, TIE_BREAK, QueryError, chain
 
 # What a passage that holds the words close together adds to an entry's score: a title (lead sentence) as much
 # as a title hit of the words as typed, a body sentence half a body hit (a hit as typed is the surer one).
@@ -118,9 +129,90 @@ class PassageHit:
     title: bool = False
 
 
+class RankedEntries:
+    """The matches of a one-word query, paged through the plans' precomputed rankings (SearchImpact).
+
+    Django's paginator asks for a count and a slice: the count is the plain GIN count, and a slice reads, from each
+    plan that has a ranking of the term, the first `stop` documents (the only ones that can reach the page), with
+    every match of the plans that have none (the term is rare there) ranked as usual, and takes the page from
+    those. Anything else (an export's iterator) is the full queryset.
+    """
+
+    def __init__(self, queryset, *, term, plans, types):
+        self.queryset, self.term, self.plans, self.types = queryset, term, plans, types
+
+    def count(self):
+        return self.queryset.count()
+
+    def iterator(self, *args, **kwargs):
+        return self.queryset.iterator(*args, **kwargs)
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            return self.queryset[index]
+        start, stop = index.start or 0, index.stop
+        if stop <= start:
+            return []
+        return list(_impact_page(self.term, self.plans, self.types, start, stop))
+
+
+def _impact_page(term, plans, types, start, stop):
+    """The SearchEntry rows at [start, stop) for a one-word query, with `score` and `plan_slug`: from each plan's
+    first `stop` of its ranking of the term, and every match (ranked) of the plans without one."""
+    impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
+    kinds = list(types) if types else [""]
+    plan_filter = "AND p.slug = ANY(%(plans)s)" if plans else ""
+    type_filter = "AND e.type = ANY(%(types)s)" if types else ""
+    weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+    # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
+    columns = ", ".join(f"x.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
+    sql = f"""
+        SELECT {columns}, page.score, page.plan AS plan_slug FROM (
+        SELECT id, score, plan, type, position, number, item FROM (
+            -- Within a plan (and type) a ranking is already in search order (score, type, number, slug): its
+            -- position breaks ties there. The plans of the two parts differ, so their keys never meet.
+            SELECT u.id, u.score, p.slug AS plan, NULLIF(i.type, '') AS type, u.position, NULL::int AS number,
+                   NULL AS item
+            FROM {impacts} i JOIN {plan_table} p ON p.id = i.plan_id,
+                 LATERAL unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s]) WITH ORDINALITY AS u(id, score, position)
+            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) {plan_filter}
+            UNION ALL
+            SELECT e.id,
+                   ts_rank_cd(%(weights)s::float4[], e.vector, %(query)s::tsquery)::float8 + %(tie)s / (1 + e.size),
+                   p.slug, e.type, 0, e.number, e.slug
+            FROM {entries} e JOIN {plan_table} p ON p.id = e.plan_id
+            WHERE e.vector @@ %(query)s::tsquery {plan_filter} {type_filter}
+              AND NOT EXISTS (SELECT 1 FROM {impacts} i WHERE i.term = %(term)s AND i.type = '' AND i.plan_id = e.plan_id)
+        ) ranked
+        ORDER BY score DESC, plan, type, position, number, item
+        OFFSET %(start)s LIMIT %(limit)s
+        ) page JOIN {entries} x ON x.id = page.id
+        ORDER BY page.score DESC, page.plan, page.type, page.position, page.number, page.item
+    """
+    params = {
+        "stop": stop,
+        "term": term,
+        "kinds": kinds,
+        "plans": list(plans or []),
+        "types": list(types or []),
+        "weights": weights,
+        "tie": TIE_BREAK,
+        "query": chain(term),
+        "start": start,
+        "limit": stop - start,
+    }
+    return SearchEntry.objects.raw(sql, params)
+
+
 @dataclass
 class SearchResults:
-    entries: QuerySet  # SearchEntry rows with `score` and `plan_slug`, best first
+    entries: QuerySet  # SearchEntry rows with `score` and `plan_slug`, best first (or RankedEntries, which pages alike)
     query: Interpretation
     segmented: dict = field(default_factory=dict)  # entry id -> PassageHit, for entries found by their words
     plans: list | None = None
@@ -182,7 +274,8 @@ def _score(query, segmented):
             parts.append(_ScoreOf(ids, scores))
         for part in parts:
             total = part if total is None else total + part
-    return Cast(total, output_field=FloatField())
+    tie = Value(TIE_BREAK, output_field=FloatField()) / Cast(1 + F("size"), output_field=FloatField())
+    return ExpressionWrapper(Cast(total, output_field=FloatField()) + tie, output_field=FloatField())
 
 
 def _matching(query, segmented, plans, types):
@@ -224,7 +317,21 @@ def search_entries(*, q, plans=None, types=None):
     for group_hits in segmented:
         for entry_id, hit in group_hits.items():
             hits.setdefault(entry_id, hit)
+    term = _one_word(query)
+    if term is not None:
+        entries = RankedEntries(entries, term=term, plans=plans, types=types)
     return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
+
+
+def _one_word(query):
+    """The term of a query that is one word read only as typed (no other reading, no words apart, nothing
+    excluded): the queries whose ranking the plans have precomputed when the word is common."""
+    if len(query.groups) != 1 or len(query.groups[0]) != 1 or query.negatives:
+        return None
+    (term,) = query.groups[0]
+    if len(term.readings) != 1 or term.segmentations:
+        return None
+    return term.readings[0].text if chain(term.readings[0].text) else None
 
 
 def search_filter(queryset, *, q, type, key="number", plan=None):

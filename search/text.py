@@ -35,6 +35,9 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 # Weights of ts_rank_cd, in PostgreSQL's order {D, C, B, A}: titles are A, bodies D.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+# Between equal ranks the shorter document, which is more about what it names, comes first: a score gains
+# TIE_BREAK / (1 + its characters), too little to pass any difference of rank (the smallest is 0.05 / 256).
+TIE_BREAK = 1e-7
 # Terms that count toward the rank (every term counts toward matching).
 MAX_RANKED_TERMS = 8
 
