@@ -334,15 +334,27 @@ def _one_word(query):
     return term.readings[0].text if chain(term.readings[0].text) else None
 
 
-def search_filter(queryset, *, q, type, key="number", plan=None):
-    """Keep only the objects of a plan collection that match `q`, annotated with `search_rank`.
+@dataclass
+class FilteredCollection:
+    queryset: QuerySet  # the collection's objects that match, annotated with `search_rank`
+    query: Interpretation
+    plans: list | None
 
-    The collection's ordering filter puts the best first when no `ordering` is asked for.
+    def describe(self, count):
+        """`interpretation` and `suggestions` for the page, as /search/ gives them."""
+        nothing = count == 0 and not self.query.empty
+        found = suggestions(self.query, plan_lexicon(self.plans), plans=self.plans) if nothing else []
+        return {"interpretation": self.query.describe(), "suggestions": found}
+
+
+def search_filter(queryset, *, q, type, key="number", plan=None):
+    """Keep only the objects of a plan collection that match `q`, annotated with `search_rank`; a
+    FilteredCollection. The collection's ordering filter puts the best first when no `ordering` is asked for.
     """
     plans = [plan] if plan else None
     query = interpret_or_400(q, plan_lexicon(plans))
     if query.empty:
-        return queryset.none()
+        return FilteredCollection(queryset.none(), query, plans)
     if query.segmented:
         _resolve_conversions(query, plans, [type])
     segmented = _segmented_hits(query, plans, [type]) if query.segmented else [{} for _ in query.groups]
@@ -351,7 +363,8 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
         .filter(plan=OuterRef("plan"), **{key: OuterRef(key)})
         .annotate(score=_score(query, segmented))
     )
-    return queryset.annotate(search_rank=Subquery(matching.values("score")[:1])).filter(search_rank__isnull=False)
+    found = queryset.annotate(search_rank=Subquery(matching.values("score")[:1])).filter(search_rank__isnull=False)
+    return FilteredCollection(found, query, plans)
 
 
 # --- how a hit matched, suggestions ---------------------------------------------------------------------------

@@ -348,3 +348,12 @@ def test_the_openapi_document_describes_paragraph_interpretation_and_suggestions
     result = components["SearchResult"]["properties"]
     assert {"paragraph", "paragraph_url", "match"} <= set(result)
     assert components["MatchEnum"]["enum"] == ["typed", "variant", "regional", "number", "alias", "segmented"]
+
+
+def test_a_collection_searched_with_q_says_how_it_was_read(api, plan_url):
+    found = api.get(plan_url + "articles/", {"q": "民企"}).json()
+    assert [r["how"] for r in found["interpretation"]["terms"][0]["readings"]] == ["typed", "alias"]
+    assert found["suggestions"] == []
+    nothing = api.get(plan_url + "articles/", {"q": "海关"}).json()
+    assert nothing["count"] == 0 and nothing["suggestions"]
+    assert "interpretation" not in api.get(plan_url + "articles/").json()
