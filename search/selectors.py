@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
+from django.db import connection
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -31,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
+from articles.models import Plan
 from plan_api.response_cache import dataset_versions
 from plantext.scripts import normalize
 from plantext.segment import tokenizer
@@ -142,7 +144,8 @@ class RankedEntries:
         self.queryset, self.term, self.plans, self.types = queryset, term, plans, types
 
     def count(self):
-        return self.queryset.count()
+        """The matches: the length of each plan's ranking, and a count of the rest (plans where the word is rare)."""
+        return _impact_count(self.term, self.plans, self.types)
 
     def iterator(self, *args, **kwargs):
         return self.queryset.iterator(*args, **kwargs)
@@ -167,7 +170,7 @@ def _impact_page(term, plans, types, start, stop):
     first `stop` of its ranking of the term, and every match (ranked) of the plans without one."""
     impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
     kinds = list(types) if types else [""]
-    plan_filter = "AND p.slug = ANY(%(plans)s)" if plans else ""
+    plan_filter = "AND p.id = ANY(%(plans)s)" if plans is not None else ""
     type_filter = "AND e.type = ANY(%(types)s)" if types else ""
     weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
     # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
@@ -181,14 +184,16 @@ def _impact_page(term, plans, types, start, stop):
                    NULL AS item
             FROM {impacts} i JOIN {plan_table} p ON p.id = i.plan_id,
                  LATERAL unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s]) WITH ORDINALITY AS u(id, score, position)
-            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) {plan_filter}
+            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) {plan_filter.replace("p.id", "i.plan_id")}
             UNION ALL
             SELECT e.id,
                    ts_rank_cd(%(weights)s::float4[], e.vector, %(query)s::tsquery)::float8 + %(tie)s / (1 + e.size),
                    p.slug, e.type, 0, e.number, e.slug
-            FROM {entries} e JOIN {plan_table} p ON p.id = e.plan_id
-            WHERE e.vector @@ %(query)s::tsquery {plan_filter} {type_filter}
-              AND NOT EXISTS (SELECT 1 FROM {impacts} i WHERE i.term = %(term)s AND i.type = '' AND i.plan_id = e.plan_id)
+            FROM {plan_table} p JOIN LATERAL (
+                SELECT * FROM {entries} e WHERE e.plan_id = p.id AND e.vector @@ %(query)s::tsquery {type_filter}
+            ) e ON true
+            WHERE NOT EXISTS (SELECT 1 FROM {impacts} i WHERE i.term = %(term)s AND i.type = '' AND i.plan_id = p.id)
+              {plan_filter}
         ) ranked
         ORDER BY score DESC, plan, type, position, number, item
         OFFSET %(start)s LIMIT %(limit)s
@@ -199,7 +204,7 @@ def _impact_page(term, plans, types, start, stop):
         "stop": stop,
         "term": term,
         "kinds": kinds,
-        "plans": list(plans or []),
+        "plans": plans,
         "types": list(types or []),
         "weights": weights,
         "tie": TIE_BREAK,
@@ -208,6 +213,25 @@ def _impact_page(term, plans, types, start, stop):
         "limit": stop - start,
     }
     return SearchEntry.objects.raw(sql, params)
+
+
+def _impact_count(term, plans, types):
+    impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
+    plan_filter = "AND p.id = ANY(%(plans)s)" if plans is not None else ""
+    type_filter = "AND e.type = ANY(%(types)s)" if types else ""
+    # Raw SQL: the lengths of the rankings plus a count over the plans that have none.
+    sql = f"""
+        SELECT (SELECT COALESCE(sum(cardinality(i.entries)), 0) FROM {impacts} i
+                WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) {plan_filter.replace("p.id", "i.plan_id")})
+             + (SELECT count(*) FROM {plan_table} p JOIN {entries} e ON e.plan_id = p.id
+                WHERE e.vector @@ %(query)s::tsquery {type_filter} {plan_filter}
+                  AND NOT EXISTS (SELECT 1 FROM {impacts} i WHERE i.term = %(term)s AND i.type = '' AND i.plan_id = p.id))
+    """
+    params = {"term": term, "kinds": list(types) if types else [""], "plans": plans, "types": list(types or [])}
+    params["query"] = chain(term)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 @dataclass
@@ -219,12 +243,21 @@ class SearchResults:
     types: list | None = None
 
 
-def _scoped(queryset, plans, types, plan_field="plan__slug"):
-    if plans:
-        queryset = queryset.filter(**{f"{plan_field}__in": plans})
+def _scoped(queryset, plans, types):
+    """The rows of these plans (a list of plan ids, or None for every plan) and types. Ids, not slugs: the planner
+    then knows how few rows one plan of many has, and reads them through the (plan, type) index."""
+    if plans is not None:
+        queryset = queryset.filter(plan_id__in=plans)
     if types:
         queryset = queryset.filter(type__in=types)
     return queryset
+
+
+def plan_ids(slugs):
+    """The ids of the plans with these slugs (None for None: every plan)."""
+    if not slugs:
+        return None
+    return list(Plan.objects.filter(slug__in=slugs).values_list("id", flat=True))
 
 
 def _resolve_conversions(query, plans, types):
@@ -245,9 +278,15 @@ def _segmented_hits(query, plans, types):
     if not alternatives:
         return per_group
     passages = _scoped(SearchPassage.objects, plans, types).filter(_matches(" | ".join(dict.fromkeys(alternatives))))
+    checked = {}  # (group, sentence) -> close together: a sentence the plans repeat is checked once
     for entry_id, paragraph, title, text in passages.values_list("entry_id", "paragraph", "title", "text"):
         for index, group in enumerate(query.groups):
-            if any(close_together(text, s.words) for term in group for s in term.segmentations):
+            close = checked.get((index, text))
+            if close is None:
+                close = checked[index, text] = any(
+                    close_together(text, s.words) for term in group for s in term.segmentations
+                )
+            if close:
                 hit = per_group[index].setdefault(entry_id, PassageHit())
                 hit.score += SEGMENTED_TITLE_SCORE if title else SEGMENTED_BODY_SCORE
                 if hit.paragraph is None or (title and not hit.title):
@@ -295,8 +334,9 @@ def _matching(query, segmented, plans, types):
     return entries
 
 
-def search_entries(*, q, plans=None, types=None):
-    """Search every plan (or the plans with these slugs) for `q`, in web-search syntax; best first.
+def search_entries(*, q, plans=None, types=None, ids=None):
+    """Search every plan (or the plans with these slugs, whose ids are `ids` when the caller has them) for `q`, in
+    web-search syntax; best first.
 
     `types` limits the results to these SearchEntry types. Raises a 400 ValidationError for a query that
     cannot be searched (empty, too long, NUL, or nothing to search for: see search.text.QUERY_PATTERN).
@@ -304,11 +344,12 @@ def search_entries(*, q, plans=None, types=None):
     query = interpret_or_400(q, plan_lexicon(plans))
     if query.empty:
         return SearchResults(entries=SearchEntry.objects.none(), query=query, plans=plans, types=types)
+    scope = ids if ids is not None else plan_ids(plans)
     if query.segmented:
-        _resolve_conversions(query, plans, types)
-    segmented = _segmented_hits(query, plans, types) if query.segmented else [{} for _ in query.groups]
+        _resolve_conversions(query, scope, types)
+    segmented = _segmented_hits(query, scope, types) if query.segmented else [{} for _ in query.groups]
     entries = (
-        _matching(query, segmented, plans, types)
+        _matching(query, segmented, scope, types)
         .annotate(score=_score(query, segmented), plan_slug=F("plan__slug"))
         .defer("vector")
         .order_by("-score", "plan_slug", "type", "number", "slug")
@@ -319,7 +360,7 @@ def search_entries(*, q, plans=None, types=None):
             hits.setdefault(entry_id, hit)
     term = _one_word(query)
     if term is not None:
-        entries = RankedEntries(entries, term=term, plans=plans, types=types)
+        entries = RankedEntries(entries, term=term, plans=scope, types=types)
     return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
 
 
@@ -355,11 +396,12 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
     query = interpret_or_400(q, plan_lexicon(plans))
     if query.empty:
         return FilteredCollection(queryset.none(), query, plans)
+    scope = plan_ids(plans) if query.segmented else None  # the subquery below is correlated with the plan anyway
     if query.segmented:
-        _resolve_conversions(query, plans, [type])
-    segmented = _segmented_hits(query, plans, [type]) if query.segmented else [{} for _ in query.groups]
+        _resolve_conversions(query, scope, [type])
+    segmented = _segmented_hits(query, scope, [type]) if query.segmented else [{} for _ in query.groups]
     matching = (
-        _matching(query, segmented, plans, [type])
+        _matching(query, segmented, None, [type])
         .filter(plan=OuterRef("plan"), **{key: OuterRef(key)})
         .annotate(score=_score(query, segmented))
     )
@@ -411,7 +453,7 @@ def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
     words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
     existing = []
     if len(found) < limit and words:
-        entries = _scoped(SearchEntry.objects, plans, None)
+        entries = _scoped(SearchEntry.objects, plan_ids(plans), None)
         for word in dict.fromkeys(words):
             tsquery = chain(word)
             if tsquery and len(word) > 1 and entries.filter(_matches(tsquery)).exists():

@@ -118,12 +118,14 @@ class SearchView(ExportMixin, generics.ListAPIView):
     def get_queryset(self):
         types = self.list_param("type", choices=SearchEntry.Type.values)
         plans = self.list_param("plan")
+        ids = None
         if plans:
-            known = set(Plan.objects.filter(slug__in=plans).values_list("slug", flat=True))
+            known = dict(Plan.objects.filter(slug__in=plans).values_list("slug", "id"))
             unknown = [slug for slug in plans if slug not in known]
             if unknown:  # a 404, as everywhere else in the API that names a plan it does not have
                 raise unknown_plan(unknown[0][:100])
-        self.results = search_entries(q=self.request.query_params.get("q"), plans=plans, types=types)
+            ids = sorted(set(known.values()))
+        self.results = search_entries(q=self.request.query_params.get("q"), plans=plans, types=types, ids=ids)
         return self.results.entries
 
     def get_serializer_context(self):
