@@ -76,12 +76,11 @@ def index_plan(plan, data):
     The title is weighted A and the body D, so that a title hit outranks a body hit. The segmenter knows
     the plan's dictionary (its initiative names and key terms), in the normalised form the index uses.
     """
-    segmenter = tokenizer(normalize(word) for word in data["dictionary"])
+    words = sorted({normalize(word) for word in data["dictionary"]})
+    segmenter = tokenizer(words)
     SearchEntry.objects.filter(plan=plan).delete()
     SearchImpact.objects.filter(plan=plan).delete()
-    SearchLexicon.objects.update_or_create(
-        plan=plan, defaults={"aliases": data.get("aliases", []), "words": data["dictionary"]}
-    )
+    SearchLexicon.objects.update_or_create(plan=plan, defaults={"aliases": data.get("aliases", []), "words": words})
     documents = list(_documents(data))
     rows = []
     for type_, number, slug, title, body in documents:
@@ -115,14 +114,15 @@ def index_plan(plan, data):
             "%s::tsvector[])",
             [list(column) for column in zip(*sentences, strict=True)],
         )
-        _index_impacts(cursor, plan)
+        ranked = _index_impacts(cursor, plan)
+    SearchLexicon.objects.filter(plan=plan).update(ranked=ranked)
     return len(rows)
 
 
 def _index_impacts(cursor, plan):
     """The plan's SearchImpact rows: for every lexeme of its index held by IMPACT_MIN_DOCUMENTS documents or more,
     the documents that match the term as a query would (search.text.chain) in the order a search ranks them, per
-    type and for all types."""
+    type and for all types. Returns the terms."""
     entries, impacts = SearchEntry._meta.db_table, SearchImpact._meta.db_table
     # ts_stat() takes the query that yields the vectors as text; the plan's id is an integer.
     cursor.execute(
@@ -149,3 +149,4 @@ def _index_impacts(cursor, plan):
         """,
         [weights, TIE_BREAK, terms, queries, plan.pk, plan.pk],
     )
+    return terms

@@ -77,7 +77,10 @@ class SearchLexicon(models.Model):
 
     plan = models.OneToOneField("articles.Plan", on_delete=models.CASCADE, primary_key=True, related_name="+")
     aliases = models.JSONField(help_text="[{alias, target, note, source}] from the alias files.")
-    words = models.JSONField(help_text="The plan's dictionary words, as the text writes them.")
+    words = models.JSONField(help_text="The plan's dictionary words, normalised (plantext.scripts.normalize).")
+    ranked = models.JSONField(
+        default=list, help_text="The terms that have a precomputed ranking (SearchImpact) in this plan."
+    )
 
     def __str__(self):
         return f"{self.plan_id}"

@@ -34,7 +34,6 @@ from rest_framework.exceptions import ValidationError
 
 from articles.models import Plan
 from plan_api.response_cache import dataset_versions
-from plantext.scripts import normalize
 from plantext.segment import tokenizer
 from search.aliases import alias_map
 from search.interpret import SEGMENTED, TYPED, Interpretation, Lexicon, close_together, interpret
@@ -83,33 +82,51 @@ def _matches(tsquery):
 
 # --- the plans' lexicon -------------------------------------------------------------------------------------
 
-_lexicons = {}
+_corpora = {}
 
 
-def plan_lexicon(plans=None):
-    """The Lexicon (aliases and dictionary) of these plans (slugs), or of every plan; cached per dataset version."""
+@dataclass(frozen=True)
+class Corpus:
+    """What a search needs to know of the plans it searches, kept in memory per dataset version."""
+
+    lexicon: Lexicon
+    plan_ids: frozenset  # every plan searched
+    ranked: frozenset  # terms that have a precomputed ranking (SearchImpact) in some of them
+
+
+def plan_corpus(plans=None):
+    """The Corpus of these plans (slugs), or of every plan; cached per dataset version."""
     versions = dataset_versions()
     scope = tuple(sorted(plans)) if plans else None
     key = (scope, tuple(sorted((slug, v) for slug, v in versions.items() if scope is None or slug in scope)))
-    found = _lexicons.get(key)
+    found = _corpora.get(key)
     if found is None:
         rows = SearchLexicon.objects.all()
         if scope:
             rows = rows.filter(plan__slug__in=scope)
-        entries, words = [], set()
-        for aliases, plan_words in rows.values_list("aliases", "words"):
-            entries.extend(aliases)
-            words.update(normalize(word) for word in plan_words)
+        entries, words, ids, ranked = {}, set(), set(), set()
+        for plan_id, aliases, plan_words, plan_ranked in rows.values_list("plan_id", "aliases", "words", "ranked"):
+            for entry in aliases:  # the general file's entries repeat in every plan's lexicon: read once
+                entries.setdefault((entry["alias"], entry["target"]), entry)
+            words.update(plan_words)  # normalised by the loader
+            ids.add(plan_id)
+            ranked.update(plan_ranked)
         words = frozenset(words)
-        found = Lexicon(aliases=alias_map(entries), words=words, tokenizer=tokenizer(words))
-        if len(_lexicons) > 64:
-            _lexicons.clear()
-        _lexicons[key] = found
+        lexicon = Lexicon(aliases=alias_map(entries.values()), words=words, tokenizer=tokenizer(words))
+        found = Corpus(lexicon=lexicon, plan_ids=frozenset(ids), ranked=frozenset(ranked))
+        if len(_corpora) > 64:
+            _corpora.clear()
+        _corpora[key] = found
     return found
 
 
-def forget_lexicons():
-    _lexicons.clear()
+def plan_lexicon(plans=None):
+    """The Lexicon (aliases and dictionary) of these plans (slugs), or of every plan."""
+    return plan_corpus(plans).lexicon
+
+
+def forget_corpora():
+    _corpora.clear()
 
 
 def interpret_or_400(q, lexicon, *, param="q"):
@@ -132,20 +149,48 @@ class PassageHit:
 
 
 class RankedEntries:
-    """The matches of a one-word query, paged through the plans' precomputed rankings (SearchImpact).
+    """The matches of a one-word query whose word is common in some plans, paged through those plans' precomputed
+    rankings (SearchImpact).
 
-    Django's paginator asks for a count and a slice: the count is the plain GIN count, and a slice reads, from each
-    plan that has a ranking of the term, the first `stop` documents (the only ones that can reach the page), with
-    every match of the plans that have none (the term is rare there) ranked as usual, and takes the page from
-    those. Anything else (an export's iterator) is the full queryset.
+    Django's paginator asks for a count and a slice. Both start from the rankings of the term in the plans searched
+    (one query: which plans have one, and their lengths); a slice then reads from each of those plans the first
+    `stop` documents (the only ones that can reach the page), ranks every match of the other plans (where the word
+    is rare) as usual, and takes the page from the two. Anything else (an export's iterator) is the full queryset,
+    whose order is the same.
     """
 
-    def __init__(self, queryset, *, term, plans, types):
-        self.queryset, self.term, self.plans, self.types = queryset, term, plans, types
+    def __init__(self, queryset, *, term, plans, types, corpus):
+        self.queryset, self.term, self.plans, self.types, self.corpus = queryset, term, plans, types, corpus
+        self._coverage = None
+
+    def _rankings(self):
+        """(ids of the plans with a ranking of the term, how many documents those rankings hold), once."""
+        if self._coverage is None:
+            plan_filter = "AND plan_id = ANY(%(plans)s)" if self.plans is not None else ""
+            # Raw SQL: two aggregates over the rows of one term, which the ORM says less plainly.
+            sql = f"""
+                SELECT array_agg(plan_id) FILTER (WHERE type = ''),
+                       COALESCE(sum(cardinality(entries)) FILTER (WHERE type = ANY(%(kinds)s)), 0)
+                FROM {SearchImpact._meta.db_table}
+                WHERE term = %(term)s AND (type = '' OR type = ANY(%(kinds)s)) {plan_filter}
+            """
+            kinds = list(self.types) if self.types else [""]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
+                ids, count = cursor.fetchone()
+            self._coverage = (set(ids or ()), count)
+        return self._coverage
+
+    def _rest(self):
+        """The plans searched that have no ranking of the term."""
+        ranked, _ = self._rankings()
+        scope = set(self.plans) if self.plans is not None else set(self.corpus.plan_ids)
+        return sorted(scope - ranked)
 
     def count(self):
-        """The matches: the length of each plan's ranking, and a count of the rest (plans where the word is rare)."""
-        return _impact_count(self.term, self.plans, self.types)
+        _, count = self._rankings()
+        rest = self._rest()
+        return count + (self.queryset.filter(plan_id__in=rest).count() if rest else 0)
 
     def iterator(self, *args, **kwargs):
         return self.queryset.iterator(*args, **kwargs)
@@ -162,19 +207,25 @@ class RankedEntries:
         start, stop = index.start or 0, index.stop
         if stop <= start:
             return []
-        return list(_impact_page(self.term, self.plans, self.types, start, stop))
+        ranked, _ = self._rankings()
+        return list(_impact_page(self.term, sorted(ranked), self._rest(), self.types, start, stop))
 
 
-def _impact_page(term, plans, types, start, stop):
-    """The SearchEntry rows at [start, stop) for a one-word query, with `score` and `plan_slug`: from each plan's
-    first `stop` of its ranking of the term, and every match (ranked) of the plans without one."""
+def _impact_page(term, ranked, rest, types, start, stop):
+    """The SearchEntry rows at [start, stop) for a one-word query, with `score` and `plan_slug`: the first `stop` of
+    the rankings of the term in the plans `ranked`, and every match (ranked) in the plans `rest`."""
     impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
-    kinds = list(types) if types else [""]
-    plan_filter = "AND p.id = ANY(%(plans)s)" if plans is not None else ""
     type_filter = "AND e.type = ANY(%(types)s)" if types else ""
     weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
-    # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
+    rest_part = f"""
+            UNION ALL
+            SELECT e.id,
+                   ts_rank_cd(%(weights)s::float4[], e.vector, %(query)s::tsquery)::float8 + %(tie)s / (1 + e.size),
+                   p.slug, e.type, 0, e.number, e.slug
+            FROM {entries} e JOIN {plan_table} p ON p.id = e.plan_id
+            WHERE e.vector @@ %(query)s::tsquery AND e.plan_id = ANY(%(rest)s) {type_filter}"""
     columns = ", ".join(f"x.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
+    # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
     sql = f"""
         SELECT {columns}, page.score, page.plan AS plan_slug FROM (
         SELECT id, score, plan, type, position, number, item FROM (
@@ -184,16 +235,8 @@ def _impact_page(term, plans, types, start, stop):
                    NULL AS item
             FROM {impacts} i JOIN {plan_table} p ON p.id = i.plan_id,
                  LATERAL unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s]) WITH ORDINALITY AS u(id, score, position)
-            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) {plan_filter.replace("p.id", "i.plan_id")}
-            UNION ALL
-            SELECT e.id,
-                   ts_rank_cd(%(weights)s::float4[], e.vector, %(query)s::tsquery)::float8 + %(tie)s / (1 + e.size),
-                   p.slug, e.type, 0, e.number, e.slug
-            FROM {plan_table} p JOIN LATERAL (
-                SELECT * FROM {entries} e WHERE e.plan_id = p.id AND e.vector @@ %(query)s::tsquery {type_filter}
-            ) e ON true
-            WHERE NOT EXISTS (SELECT 1 FROM {impacts} i WHERE i.term = %(term)s AND i.type = '' AND i.plan_id = p.id)
-              {plan_filter}
+            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s)
+            {rest_part if rest else ""}
         ) ranked
         ORDER BY score DESC, plan, type, position, number, item
         OFFSET %(start)s LIMIT %(limit)s
@@ -203,8 +246,9 @@ def _impact_page(term, plans, types, start, stop):
     params = {
         "stop": stop,
         "term": term,
-        "kinds": kinds,
-        "plans": plans,
+        "kinds": list(types) if types else [""],
+        "ranked": ranked,
+        "rest": rest,
         "types": list(types or []),
         "weights": weights,
         "tie": TIE_BREAK,
@@ -213,25 +257,6 @@ def _impact_page(term, plans, types, start, stop):
         "limit": stop - start,
     }
     return SearchEntry.objects.raw(sql, params)
-
-
-def _impact_count(term, plans, types):
-    impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
-    plan_filter = "AND p.id = ANY(%(plans)s)" if plans is not None else ""
-    type_filter = "AND e.type = ANY(%(types)s)" if types else ""
-    # Raw SQL: the lengths of the rankings plus a count over the plans that have none.
-    sql = f"""
-        SELECT (SELECT COALESCE(sum(cardinality(i.entries)), 0) FROM {impacts} i
-                WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) {plan_filter.replace("p.id", "i.plan_id")})
-             + (SELECT count(*) FROM {plan_table} p JOIN {entries} e ON e.plan_id = p.id
-                WHERE e.vector @@ %(query)s::tsquery {type_filter} {plan_filter}
-                  AND NOT EXISTS (SELECT 1 FROM {impacts} i WHERE i.term = %(term)s AND i.type = '' AND i.plan_id = p.id))
-    """
-    params = {"term": term, "kinds": list(types) if types else [""], "plans": plans, "types": list(types or [])}
-    params["query"] = chain(term)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
 
 
 @dataclass
@@ -341,7 +366,8 @@ def search_entries(*, q, plans=None, types=None, ids=None):
     `types` limits the results to these SearchEntry types. Raises a 400 ValidationError for a query that
     cannot be searched (empty, too long, NUL, or nothing to search for: see search.text.QUERY_PATTERN).
     """
-    query = interpret_or_400(q, plan_lexicon(plans))
+    corpus = plan_corpus(plans)
+    query = interpret_or_400(q, corpus.lexicon)
     if query.empty:
         return SearchResults(entries=SearchEntry.objects.none(), query=query, plans=plans, types=types)
     scope = ids if ids is not None else plan_ids(plans)
@@ -359,8 +385,8 @@ def search_entries(*, q, plans=None, types=None, ids=None):
         for entry_id, hit in group_hits.items():
             hits.setdefault(entry_id, hit)
     term = _one_word(query)
-    if term is not None:
-        entries = RankedEntries(entries, term=term, plans=scope, types=types)
+    if term is not None and term in corpus.ranked:
+        entries = RankedEntries(entries, term=term, plans=scope, types=types, corpus=corpus)
     return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
 
 

@@ -139,7 +139,8 @@ class SearchView(ExportMixin, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         results = getattr(self, "results", None)
-        if results is not None and isinstance(response.data, dict):
+        # A streamed export (CSV, NDJSON) is the results alone.
+        if results is not None and isinstance(getattr(response, "data", None), dict):
             # How the query was read, and (when nothing matched) words the plans do contain: beside the results.
             response.data["interpretation"] = results.query.describe()
             nothing = response.data.get("count") == 0

@@ -28,7 +28,16 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("aliases", models.JSONField(help_text="[{alias, target, note, source}] from the alias files.")),
-                ("words", models.JSONField(help_text="The plan's dictionary words, as the text writes them.")),
+                (
+                    "ranked",
+                    models.JSONField(
+                        default=list, help_text="The terms that have a precomputed ranking (SearchImpact) in this plan."
+                    ),
+                ),
+                (
+                    "words",
+                    models.JSONField(help_text="The plan's dictionary words, normalised (plantext.scripts.normalize)."),
+                ),
             ],
         ),
         migrations.AddField(

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{data['plan']['slug']}: {len(data['chapters'])} chapters, {len(data['articles'])} articles, "
                 f"{len(data['principles'])} principles, {len(data['goals'])} goals, "
-                f"{len(data['initiatives'])} initiatives, {len(data['aliases'])} aliases -> {target}"
+                f"{len(data['initiatives'])} initiatives -> {target}"
             )
