@@ -210,7 +210,8 @@ def main():
     request_finished.disconnect(close_old_connections)
     client = Client()
     with connection.cursor() as cursor:  # sizes without dead rows from an earlier run
-        cursor.execute("VACUUM FULL ANALYZE search_searchentry")
+        for table in ("search_searchentry", "search_searchpassage", "search_searchimpact", "search_searchlexicon"):
+            cursor.execute(f"VACUUM FULL ANALYZE {table}")
     queries = QUERIES + NEW_QUERIES
     print(
         f"{len(queries)} queries ({len(QUERIES)} typed, {len(NEW_QUERIES)} new kinds) x {args.repeat}; latency in ms "

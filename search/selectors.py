@@ -303,9 +303,17 @@ def _segmented_hits(query, plans, types):
     if not alternatives:
         return per_group
     passages = _scoped(SearchPassage.objects, plans, types).filter(_matches(" | ".join(dict.fromkeys(alternatives))))
+    # A sentence that holds a reading as typed is counted by the typed match already (and is most of them: the
+    # words of 人工智能 stand together wherever it is written): only the others can add a document or a score.
+    typed = {f"typed_{i}": _matches(query.group_tsquery(group)) for i, group in enumerate(query.groups)}
+    passages = passages.annotate(**typed)
     checked = {}  # (group, sentence) -> close together: a sentence the plans repeat is checked once
-    for entry_id, paragraph, title, text in passages.values_list("entry_id", "paragraph", "title", "text"):
+    for entry_id, paragraph, title, text, *as_typed in passages.values_list(
+        "entry_id", "paragraph", "title", "text", *typed
+    ):
         for index, group in enumerate(query.groups):
+            if as_typed[index]:
+                continue
             close = checked.get((index, text))
             if close is None:
                 close = checked[index, text] = any(
