@@ -21,10 +21,11 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.builder import GENERATED, plan_folders
+from articles.builder import GENERATED, BuildError, plan_folders
 from articles.loader import LoadError, save_plan
 from articles.models import Plan
 from indicators.loader import save_indicators
+from ingest.build import ALIASES, plan_text, read_general_aliases
 from ingest.models import Ingestion
 from opendata.loader import save_open_data
 from opendata.selectors import plan_license, plan_official_publication
@@ -48,37 +49,51 @@ def counts(data):
 
 
 @transaction.atomic
-def ingest_plan(data, *, version, source_text, license, official=None, force=False):
+def ingest_plan(data, *, version, source_text, license, official=None, general_aliases=(), force=False):
     """Take one plan's built data to the database, with everything derived from it; see the module docstring.
 
-    `force` derives the plan's data again even when nothing changed (reindex_search).
+    `general_aliases` are the entries of the general alias file (fixtures/aliases.tsv), which the search reads
+    with the plan's own. `force` derives the plan's data again even when nothing changed (reindex_search).
     """
     slug = data["plan"]["slug"]
+    derivation = _derivation(general_aliases)
     current = Plan.objects.select_for_update(of=("self",)).filter(slug=slug).select_related("ingestion").first()
-    if current is not None and not force and _is_current(current, version=version, license=license, official=official):
+    if (
+        current is not None
+        and not force
+        and _is_current(current, version=version, license=license, official=official, derivation=derivation)
+    ):
         return LoadResult(slug, "unchanged", version, counts(data))
     plan, status = save_plan(data, version=version, source_text=source_text)
     if status != "unchanged":
         save_indicators(plan, data)
     else:
         status = "refreshed"
-    index_plan(plan, data)
+    own = [{**entry, "source": "plan"} for entry in data.get("aliases", [])]
+    general = [{key: entry[key] for key in ("alias", "target", "note", "source")} for entry in general_aliases]
+    index_plan(plan, {**data, "aliases": general + own})
     save_open_data(plan, data, license=license, official=official)
     plan.counts = counts(data)
     plan.updated_at = timezone.now()
     plan.save(update_fields=["counts", "updated_at"])
-    Ingestion.objects.update_or_create(plan=plan, defaults={"release": release(), "finished_at": plan.updated_at})
+    Ingestion.objects.update_or_create(plan=plan, defaults={"release": derivation, "finished_at": plan.updated_at})
     # The response cache keys on every plan's version and update time: make every process re-read them.
     response_cache.dataset_changed()
     return LoadResult(slug, status, version, counts(data))
 
 
-def _is_current(plan, *, version, license, official):
+def _derivation(general_aliases):
+    """What the derived data depends on besides the fixture: the code release and the general alias file."""
+    aliases = json.dumps([[e["alias"], e["target"]] for e in general_aliases], ensure_ascii=False).encode()
+    return f"{release()}:{hashlib.sha256(aliases).hexdigest()[:16]}"
+
+
+def _is_current(plan, *, version, license, official, derivation):
     ingestion = getattr(plan, "ingestion", None)
     return (
         plan.version == version
         and ingestion is not None
-        and ingestion.release == release()
+        and ingestion.release == derivation
         and plan_license(plan) == license
         and plan_official_publication(plan) == (official or None)
     )
@@ -135,12 +150,12 @@ def _official_publication(value, path):
     return {"title": value["title"], "url": value["url"]}
 
 
-def load_plan_folder(folder, *, force=False):
+def load_plan_folder(folder, *, general_aliases=(), force=False):
     """Load a plan folder's generated fixture together with its source text as received."""
     fixture = read_fixture(folder)
     path = Path(folder) / GENERATED
     try:
-        return ingest_plan(**fixture, force=force)
+        return ingest_plan(**fixture, general_aliases=general_aliases, force=force)
     except LoadError as exc:
         raise LoadError(f"{path}: {exc}; nothing was changed") from exc
     except (OSError, KeyError, TypeError, ValueError, DatabaseError) as exc:
@@ -158,4 +173,17 @@ def load_all(root, slugs=None, *, force=False):
         if missing:
             raise LoadError(f"no plan folder for {', '.join(missing)} under {root}")
         folders = [known[slug] for slug in slugs]
-    return [load_plan_folder(folder, force=force) for folder in folders]
+    general_aliases = general_aliases_of(root)
+    return [load_plan_folder(folder, general_aliases=general_aliases, force=force) for folder in folders]
+
+
+def general_aliases_of(root):
+    """The general alias file beside the plan folders, each target checked against every plan's built text (a
+    LoadError naming the file and line for a target that occurs in none)."""
+    if not (Path(root) / ALIASES).exists():
+        return []
+    texts = [plan_text(read_fixture(folder)["data"]) for folder in plan_folders(root)]
+    try:
+        return read_general_aliases(root, texts)
+    except BuildError as exc:
+        raise LoadError(str(exc)) from None

@@ -75,6 +75,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 }
         return parameters
 
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        # A collection filtered with `q` says how the query was read: the search filter leaves on the request a
+        # function of the count that gives `interpretation` and `suggestions` (plan_api knows no search).
+        describe = getattr(self.request, "search_description", None)
+        if describe is not None:
+            response.data.update(describe(response.data["count"]))
+        return response
+
     def get_paginated_response_schema(self, schema):
         # DRF writes `nullable: true`, an OpenAPI 3.0 keyword that 3.1 (our schema's version) ignores.
         response = super().get_paginated_response_schema(schema)

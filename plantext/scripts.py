@@ -95,3 +95,29 @@ def normalize(text):
         # character alone so that offsets stay true.
         converted = "".join(c if len(c) == 1 else o for o, c in ((o, to_simplified(o)) for o in text))
     return "".join(_char_form(char) for char in converted)
+
+
+# --- readings of a query in the plan's vocabulary -------------------------------------------------------------
+# OpenCC's phrase profiles read Taiwan and Hong Kong vocabulary as the mainland's (軟體 → 软件, 網際網路 → 互联网).
+# The input is first written in that region's characters (s2tw, s2hk), since the profiles match traditional text.
+REGIONAL_PROFILES = (("s2tw", "tw2sp"), ("s2hk", "hk2sp"))
+
+
+def regional_forms(text):
+    """The text with Taiwan and Hong Kong vocabulary read as mainland words, normalised; each form differing from
+    normalize(text) once. These are alternatives, never replacements: tw2sp also reads the mainland's own 整合,
+    智慧, 支援 and 執行 as 集成, 智能, 支持 and 运行."""
+    typed = normalize(text)
+    forms = []
+    for to_region, to_mainland in REGIONAL_PROFILES:
+        form = normalize(opencc_converter(to_mainland).convert(opencc_converter(to_region).convert(text)))
+        if form != typed and form not in forms:
+            forms.append(form)
+    return forms
+
+
+def variant_form(text):
+    """The character form a mechanically converted text has where t2s does not go back, normalised (着力 → 著力:
+    t2s keeps 著, which is right in 显著); None when it is normalize(text) itself."""
+    form = normalize(opencc_converter("s2tw").convert(text))
+    return None if form == normalize(text) else form

@@ -10,13 +10,14 @@ from rest_framework.filters import BaseFilterBackend
 from search.selectors import search_filter
 from search.text import MAX_QUERY_LENGTH, QUERY_PATTERN
 
-# What the server requires of `q`: the very pattern search.text.parse_query checks, and a length.
+# What the server requires of `q`: the very pattern search.text.check_query checks, and a length.
 Q_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN}
 
 Q_HELP = (
     'Full-text search, as `q` of /api/v1/search/: words ANDed, "a phrase", `a OR b`, `-word`; simplified or '
     "traditional characters alike; at most 200 characters. Results come best first unless `ordering` is given. "
-    "An empty or unsearchable `q` is a 400."
+    "An empty or unsearchable `q` is a 400. With `q`, the page also has `interpretation` (how it was read) and "
+    "`suggestions` (when nothing matched: words the plan does contain), as on /api/v1/search/."
 )
 
 
@@ -36,7 +37,12 @@ class SearchFilterBackend(BaseFilterBackend):
         if search_type is None or self.search_param not in request.query_params:
             return queryset
         q = request.query_params[self.search_param]
-        return search_filter(queryset, q=q, type=search_type, key=getattr(view, "search_key", "number"))
+        found = search_filter(
+            queryset, q=q, type=search_type, key=getattr(view, "search_key", "number"), plan=view.kwargs.get("plan")
+        )
+        # The page says how `q` was read, as /search/ does (plan_api.pagination adds it to the response).
+        request.search_description = found.describe
+        return found.queryset
 
     def get_schema_operation_parameters(self, view):
         if getattr(view, "search_type", None) is None:

@@ -1,4 +1,17 @@
-"""Build a plan's search entries from its built data; called by the ingest pipeline in its transaction."""
+"""Build a plan's search entries from its built data; called by the ingest pipeline in its transaction.
+
+Three tables, all from `plantext.passages.plan_passages(data)`, the one walk over the plan's text:
+
+- one SearchEntry per article, chapter, goal, principle and initiative: title and body, their normalised forms
+  (for snippets, with no OpenCC at query time) and a tsvector of both (search.text.index_positions), where a
+  query's readings are matched as typed;
+- one SearchPassage per sentence of an entry, with its paragraph and a tsvector of its own, where the words of
+  a segmented query are looked for close together (a sentence, not a paragraph: article 4's first paragraph
+  is one 1,200-character block; the clause rule then works inside the sentence);
+- one SearchLexicon per plan: its aliases and dictionary words, which a query is read with;
+- SearchImpact rows: for each term (character, pair of characters, jieba word) that many of the plan's documents
+  hold, those documents best first with the score a query for the term gives them.
+"""
 
 from collections import defaultdict
 
@@ -7,8 +20,13 @@ from django.db import connection
 from plantext.passages import ARTICLE, CHAPTER, plan_passages
 from plantext.scripts import normalize
 from plantext.segment import tokenizer
-from search.models import SearchEntry
-from search.text import index_positions, tsvector_literal
+from plantext.sentences import sentence_spans
+from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
+from search.text import RANK_WEIGHTS, TIE_BREAK, chain, index_positions, tsvector_literal
+
+# A term held by at least this many of a plan's documents gets its ranked list (SearchImpact): a search for it
+# across many plans then ranks each plan's first page of it, not every match.
+IMPACT_MIN_DOCUMENTS = 8
 
 
 def _documents(data):
@@ -33,23 +51,102 @@ def _documents(data):
         yield SearchEntry.Type.INITIATIVE, None, initiative["slug"], initiative["name"], ""
 
 
+def _sentences(type_, title_norm, body_norm):
+    """(paragraph, is_title, normalised sentence) of a document.
+
+    Articles, goals and principles start their body with their title (the lead sentence), which is that
+    paragraph's first sentence; a chapter's heading is its paragraph 0; an initiative is its name.
+    """
+    if type_ == SearchEntry.Type.INITIATIVE:
+        yield None, True, title_norm
+        return
+    if type_ == SearchEntry.Type.CHAPTER:
+        yield 0, True, title_norm
+    numbered = type_ in (SearchEntry.Type.ARTICLE, SearchEntry.Type.CHAPTER)
+    for number, paragraph in enumerate(body_norm.split("\n") if body_norm else [], start=1):
+        for index, (start, end) in enumerate(sentence_spans(paragraph)):
+            is_title = type_ != SearchEntry.Type.CHAPTER and number == 1 and index == 0
+            yield (number if numbered else None), is_title, paragraph[start:end]
+
+
 def index_plan(plan, data):
-    """Replace the plan's search entries with fresh ones made from its built data; returns how many.
+    """Replace the plan's search entries, passages and lexicon with fresh ones made from its built data; returns
+    how many entries.
 
     The title is weighted A and the body D, so that a title hit outranks a body hit. The segmenter knows
     the plan's dictionary (its initiative names and key terms), in the normalised form the index uses.
     """
-    segmenter = tokenizer(normalize(word) for word in data["dictionary"])
+    words = sorted({normalize(word) for word in data["dictionary"]})
+    segmenter = tokenizer(words)
     SearchEntry.objects.filter(plan=plan).delete()
+    SearchImpact.objects.filter(plan=plan).delete()
+    SearchLexicon.objects.update_or_create(plan=plan, defaults={"aliases": data.get("aliases", []), "words": words})
+    documents = list(_documents(data))
     rows = []
-    for type_, number, slug, title, body in _documents(data):
+    for type_, number, slug, title, body in documents:
+        title_norm, body_norm = normalize(title), normalize(body)
         lexemes = index_positions([(title, "A"), (body, "D")], segmenter=segmenter)
-        rows.append((plan.pk, type_, number, slug, title, body, tsvector_literal(lexemes)))
+        rows.append(
+            (plan.pk, type_, number, slug, title, body, title_norm, body_norm, len(title) + len(body))
+            + (tsvector_literal(lexemes),)
+        )
+    table, passages = SearchEntry._meta.db_table, SearchPassage._meta.db_table
     # Raw SQL because the ORM has no way to write a tsvector from its text form (`::tsvector`).
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {SearchEntry._meta.db_table} (plan_id, type, number, slug, title, body, vector) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector)",
-            rows,
+        cursor.execute(
+            f"INSERT INTO {table} (plan_id, type, number, slug, title, body, title_norm, body_norm, size, vector) "
+            "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[], %s::text[], %s::int[], %s::tsvector[]) RETURNING id, type, number, slug",
+            [list(column) for column in zip(*rows, strict=True)],
         )
+        ids = {(type_, number, slug): id_ for id_, type_, number, slug in cursor.fetchall()}
+        sentences = []
+        for row in rows:
+            entry_id = ids[row[1], row[2], row[3]]
+            type_, title_norm, body_norm = row[1], row[6], row[7]
+            for paragraph, is_title, text in _sentences(type_, title_norm, body_norm):
+                lexemes = index_positions([(text, "D")], segmenter=segmenter)
+                if lexemes:
+                    sentences.append((entry_id, plan.pk, type_, paragraph, is_title, text, tsvector_literal(lexemes)))
+        cursor.execute(
+            f"INSERT INTO {passages} (entry_id, plan_id, type, paragraph, title, text, vector) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::int[], %s::bool[], %s::text[], "
+            "%s::tsvector[])",
+            [list(column) for column in zip(*sentences, strict=True)],
+        )
+        ranked = _index_impacts(cursor, plan)
+    SearchLexicon.objects.filter(plan=plan).update(ranked=ranked)
     return len(rows)
+
+
+def _index_impacts(cursor, plan):
+    """The plan's SearchImpact rows: for every lexeme of its index held by IMPACT_MIN_DOCUMENTS documents or more,
+    the documents that match the term as a query would (search.text.chain) in the order a search ranks them, per
+    type and for all types. Returns the terms."""
+    entries, impacts = SearchEntry._meta.db_table, SearchImpact._meta.db_table
+    # ts_stat() takes the query that yields the vectors as text; the plan's id is an integer.
+    cursor.execute(
+        "SELECT word FROM ts_stat(%s) WHERE ndoc >= %s ORDER BY word",
+        [f"SELECT vector FROM {entries} WHERE plan_id = {int(plan.pk)}", IMPACT_MIN_DOCUMENTS],
+    )
+    terms = [word for (word,) in cursor.fetchall()]
+    queries = [chain(term) for term in terms]
+    weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+    order = "score DESC, e.type, e.number, e.slug"
+    # Raw SQL: a ranked aggregate per term in one statement, which the ORM cannot say.
+    cursor.execute(
+        f"""
+        WITH ranked AS (
+            SELECT t.term, e.id, e.type, e.number, e.slug,
+                   ts_rank_cd(%s::float4[], e.vector, t.query)::float8 + %s / (1 + e.size) AS score
+            FROM unnest(%s::text[], %s::tsquery[]) AS t(term, query)
+            JOIN {entries} e ON e.plan_id = %s AND e.vector @@ t.query
+        )
+        INSERT INTO {impacts} (plan_id, term, type, entries, scores)
+        SELECT %s, term, kind, array_agg(id ORDER BY {order}), array_agg(score ORDER BY {order})
+        FROM (SELECT ranked.*, '' AS kind FROM ranked UNION ALL SELECT ranked.*, type AS kind FROM ranked) e
+        GROUP BY term, kind
+        """,
+        [weights, TIE_BREAK, terms, queries, plan.pk, plan.pk],
+    )
+    return terms

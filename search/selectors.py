@@ -1,14 +1,51 @@
-"""Search: one selector for the cross-plan endpoint and the bench, one for a collection's `q`."""
+"""Search: one selector for the cross-plan endpoint and the bench, one for a collection's `q`.
 
-from dataclasses import dataclass
+A search runs in up to three steps, each one SQL query:
+
+1. (only when a term is segmented) the passages (sentences) holding every word of a segmentation, found
+   through their GIN index and checked here for closeness (search.interpret.close_together);
+2. the count of matching entries: those whose index holds a reading of each term (GIN), or whose passages
+   matched in step 1, minus the exclusions; no ranking;
+3. the page: the same entries ranked, best first.
+
+A query the plans write as typed is exactly today's steps 2 and 3. The plans' lexicon (aliases, dictionary) is
+read once per dataset version and kept in memory.
+"""
+
+import re
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQueryField, SearchRank
-from django.db.models import BooleanField, F, FloatField, Func, OuterRef, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
-from search.models import SearchEntry
-from search.text import RANK_WEIGHTS, ParsedQuery, QueryError, parse_query
+from articles.models import Plan
+from plan_api.response_cache import dataset_versions
+from plantext.segment import tokenizer
+from search.aliases import alias_map
+from search.interpret import SEGMENTED, TYPED, Interpretation, Lexicon, close_together, interpret
+from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
+from search.text import RANK_WEIGHTS, TIE_BREAK, QueryError, chain
+
+# What a passage that holds the words close together adds to an entry's score: a title (lead sentence) as much
+# as a title hit of the words as typed, a body sentence half a body hit (a hit as typed is the surer one).
+SEGMENTED_TITLE_SCORE = 1.0
+SEGMENTED_BODY_SCORE = 0.05
+# At most this many suggestions when nothing matches.
+MAX_SUGGESTIONS = 5
 
 
 class _Matches(Func):
@@ -19,69 +56,440 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
+class _ScoreOf(Func):
+    """`scores[position of the row's id in ids]`, or 0: a score per entry handed to PostgreSQL as two arrays."""
+
+    output_field = FloatField()
+
+    def __init__(self, ids, scores):
+        super().__init__(Value(scores), Value(ids), F("pk"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (scores, scores_params), (ids, ids_params), (pk, pk_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        sql = f"COALESCE((({scores})::float8[])[array_position(({ids})::bigint[], {pk})], 0)"
+        return sql, (*scores_params, *ids_params, *pk_params)
+
+
 def _tsquery(text):
     return Cast(Value(text), output_field=SearchQueryField())
 
 
-def _score(parsed):
-    """The sum of each positive term's cover density (ts_rank_cd, no length normalisation).
-
-    Summing per term means each word counts by its own frequency, so an article about the topic outranks one
-    that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits.
-    """
-    ranks = [
-        SearchRank(F("vector"), _tsquery(term), weights=RANK_WEIGHTS, cover_density=True) for term in parsed.ranked
-    ]
-    total = ranks[0]
-    for rank in ranks[1:]:
-        total = total + rank
-    return Cast(total, output_field=FloatField())
+def _matches(tsquery):
+    return _Matches(F("vector"), _tsquery(tsquery))
 
 
-def parse_or_400(q, *, param="q"):
+# --- the plans' lexicon -------------------------------------------------------------------------------------
+
+_corpora = {}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What a search needs to know of the plans it searches, kept in memory per dataset version."""
+
+    lexicon: Lexicon
+    plan_ids: frozenset  # every plan searched
+    ranked: frozenset  # terms that have a precomputed ranking (SearchImpact) in some of them
+
+
+def plan_corpus(plans=None):
+    """The Corpus of these plans (slugs), or of every plan; cached per dataset version."""
+    versions = dataset_versions()
+    scope = tuple(sorted(plans)) if plans else None
+    key = (scope, tuple(sorted((slug, v) for slug, v in versions.items() if scope is None or slug in scope)))
+    found = _corpora.get(key)
+    if found is None:
+        rows = SearchLexicon.objects.all()
+        if scope:
+            rows = rows.filter(plan__slug__in=scope)
+        entries, words, ids, ranked = {}, set(), set(), set()
+        for plan_id, aliases, plan_words, plan_ranked in rows.values_list("plan_id", "aliases", "words", "ranked"):
+            for entry in aliases:  # the general file's entries repeat in every plan's lexicon: read once
+                entries.setdefault((entry["alias"], entry["target"]), entry)
+            words.update(plan_words)  # normalised by the loader
+            ids.add(plan_id)
+            ranked.update(plan_ranked)
+        words = frozenset(words)
+        lexicon = Lexicon(aliases=alias_map(entries.values()), words=words, tokenizer=tokenizer(words))
+        found = Corpus(lexicon=lexicon, plan_ids=frozenset(ids), ranked=frozenset(ranked))
+        if len(_corpora) > 64:
+            _corpora.clear()
+        _corpora[key] = found
+    return found
+
+
+def plan_lexicon(plans=None):
+    """The Lexicon (aliases and dictionary) of these plans (slugs), or of every plan."""
+    return plan_corpus(plans).lexicon
+
+
+def forget_corpora():
+    _corpora.clear()
+
+
+def interpret_or_400(q, lexicon, *, param="q"):
     try:
-        return parse_query(q)
+        return interpret(q, lexicon)
     except QueryError as exc:
         raise ValidationError({param: [str(exc)]}) from None
 
 
+# --- matching -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PassageHit:
+    """Where a segmented term matched in one entry: its best paragraph and the words' spans there."""
+
+    score: float = 0.0
+    paragraph: int | None = None
+    title: bool = False
+
+
+class RankedEntries:
+    """The matches of a one-word query whose word is common in some plans, paged through those plans' precomputed
+    rankings (SearchImpact).
+
+    Django's paginator asks for a count and a slice. Both start from the rankings of the term in the plans searched
+    (one query: which plans have one, and their lengths); a slice then reads from each of those plans the first
+    `stop` documents (the only ones that can reach the page), ranks every match of the other plans (where the word
+    is rare) as usual, and takes the page from the two. Anything else (an export's iterator) is the full queryset,
+    whose order is the same.
+    """
+
+    def __init__(self, queryset, *, term, plans, types, corpus):
+        self.queryset, self.term, self.plans, self.types, self.corpus = queryset, term, plans, types, corpus
+        self._coverage = None
+
+    def _rankings(self):
+        """(ids of the plans with a ranking of the term, how many documents those rankings hold), once."""
+        if self._coverage is None:
+            plan_filter = "AND plan_id = ANY(%(plans)s)" if self.plans is not None else ""
+            # Raw SQL: two aggregates over the rows of one term, which the ORM says less plainly.
+            sql = f"""
+                SELECT array_agg(plan_id) FILTER (WHERE type = ''),
+                       COALESCE(sum(cardinality(entries)) FILTER (WHERE type = ANY(%(kinds)s)), 0)
+                FROM {SearchImpact._meta.db_table}
+                WHERE term = %(term)s AND (type = '' OR type = ANY(%(kinds)s)) {plan_filter}
+            """
+            kinds = list(self.types) if self.types else [""]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
+                ids, count = cursor.fetchone()
+            self._coverage = (set(ids or ()), count)
+        return self._coverage
+
+    def _rest(self):
+        """The plans searched that have no ranking of the term."""
+        ranked, _ = self._rankings()
+        scope = set(self.plans) if self.plans is not None else set(self.corpus.plan_ids)
+        return sorted(scope - ranked)
+
+    def count(self):
+        _, count = self._rankings()
+        rest = self._rest()
+        return count + (self.queryset.filter(plan_id__in=rest).count() if rest else 0)
+
+    def iterator(self, *args, **kwargs):
+        return self.queryset.iterator(*args, **kwargs)
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            return self.queryset[index]
+        start, stop = index.start or 0, index.stop
+        if stop <= start:
+            return []
+        ranked, _ = self._rankings()
+        return list(_impact_page(self.term, sorted(ranked), self._rest(), self.types, start, stop))
+
+
+def _impact_page(term, ranked, rest, types, start, stop):
+    """The SearchEntry rows at [start, stop) for a one-word query, with `score` and `plan_slug`: the first `stop` of
+    the rankings of the term in the plans `ranked`, and every match (ranked) in the plans `rest`."""
+    impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
+    type_filter = "AND e.type = ANY(%(types)s)" if types else ""
+    weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+    rest_part = f"""
+            UNION ALL
+            SELECT e.id,
+                   ts_rank_cd(%(weights)s::float4[], e.vector, %(query)s::tsquery)::float8 + %(tie)s / (1 + e.size),
+                   p.slug, e.type, 0, e.number, e.slug
+            FROM {entries} e JOIN {plan_table} p ON p.id = e.plan_id
+            WHERE e.vector @@ %(query)s::tsquery AND e.plan_id = ANY(%(rest)s) {type_filter}"""
+    columns = ", ".join(f"x.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
+    # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
+    sql = f"""
+        SELECT {columns}, page.score, page.plan AS plan_slug FROM (
+        SELECT id, score, plan, type, position, number, item FROM (
+            -- Within a plan (and type) a ranking is already in search order (score, type, number, slug): its
+            -- position breaks ties there. The plans of the two parts differ, so their keys never meet.
+            SELECT u.id, u.score, p.slug AS plan, NULLIF(i.type, '') AS type, u.position, NULL::int AS number,
+                   NULL AS item
+            FROM {impacts} i JOIN {plan_table} p ON p.id = i.plan_id,
+                 LATERAL unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s]) WITH ORDINALITY AS u(id, score, position)
+            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s)
+            {rest_part if rest else ""}
+        ) ranked
+        ORDER BY score DESC, plan, type, position, number, item
+        OFFSET %(start)s LIMIT %(limit)s
+        ) page JOIN {entries} x ON x.id = page.id
+        ORDER BY page.score DESC, page.plan, page.type, page.position, page.number, page.item
+    """
+    params = {
+        "stop": stop,
+        "term": term,
+        "kinds": list(types) if types else [""],
+        "ranked": ranked,
+        "rest": rest,
+        "types": list(types or []),
+        "weights": weights,
+        "tie": TIE_BREAK,
+        "query": chain(term),
+        "start": start,
+        "limit": stop - start,
+    }
+    return SearchEntry.objects.raw(sql, params)
+
+
 @dataclass
 class SearchResults:
-    entries: QuerySet  # SearchEntry rows with `score` and `plan_slug`, best first
-    query: ParsedQuery
+    entries: QuerySet  # SearchEntry rows with `score` and `plan_slug`, best first (or RankedEntries, which pages alike)
+    query: Interpretation
+    segmented: dict = field(default_factory=dict)  # entry id -> PassageHit, for entries found by their words
+    plans: list | None = None
+    types: list | None = None
 
 
-def search_entries(*, q, plans=None, types=None):
-    """Search every plan (or the plans with these slugs) for `q`, in web-search syntax; best first.
+def _scoped(queryset, plans, types):
+    """The rows of these plans (a list of plan ids, or None for every plan) and types. Ids, not slugs: the planner
+    then knows how few rows one plan of many has, and reads them through the (plan, type) index."""
+    if plans is not None:
+        queryset = queryset.filter(plan_id__in=plans)
+    if types:
+        queryset = queryset.filter(type__in=types)
+    return queryset
+
+
+def plan_ids(slugs):
+    """The ids of the plans with these slugs (None for None: every plan)."""
+    if not slugs:
+        return None
+    return list(Plan.objects.filter(slug__in=slugs).values_list("id", flat=True))
+
+
+def _resolve_conversions(query, plans, types):
+    """A term whose segmentations come from conversions (regional, alias…) keeps only its typed ones when the plans
+    write the term as typed: then that is what the reader means."""
+    for group in query.groups:
+        for term in group:
+            if term.converted_segmentations:
+                typed = chain(term.readings[0].text)
+                if typed and _scoped(SearchEntry.objects, plans, types).filter(_matches(typed)).exists():
+                    term.keep_typed_segmentations()
+
+
+def _segmented_hits(query, plans, types):
+    """[{entry id: PassageHit}] per group: the entries where some term of the group has its words close together."""
+    per_group = [{} for _ in query.groups]
+    alternatives = [t.passage_tsquery for group in query.groups for t in group if t.passage_tsquery]
+    if not alternatives:
+        return per_group
+    passages = _scoped(SearchPassage.objects, plans, types).filter(_matches(" | ".join(dict.fromkeys(alternatives))))
+    # A sentence that holds a reading as typed is counted by the typed match already (and is most of them: the
+    # words of 人工智能 stand together wherever it is written): only the others can add a document or a score.
+    typed = {f"typed_{i}": _matches(query.group_tsquery(group)) for i, group in enumerate(query.groups)}
+    passages = passages.annotate(**typed)
+    checked = {}  # (group, sentence) -> close together: a sentence the plans repeat is checked once
+    for entry_id, paragraph, title, text, *as_typed in passages.values_list(
+        "entry_id", "paragraph", "title", "text", *typed
+    ):
+        for index, group in enumerate(query.groups):
+            if as_typed[index]:
+                continue
+            close = checked.get((index, text))
+            if close is None:
+                close = checked[index, text] = any(
+                    close_together(text, s.words) for term in group for s in term.segmentations
+                )
+            if close:
+                hit = per_group[index].setdefault(entry_id, PassageHit())
+                hit.score += SEGMENTED_TITLE_SCORE if title else SEGMENTED_BODY_SCORE
+                if hit.paragraph is None or (title and not hit.title):
+                    hit.paragraph, hit.title = paragraph, title
+    return per_group
+
+
+def _score(query, segmented):
+    """Each group's cover density as typed (ts_rank_cd, no length normalisation) plus what its words close together
+    add (SEGMENTED_*_SCORE per passage), summed over the groups.
+
+    Summing per group means each term counts by its own frequency, so an article about the topic outranks one
+    that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits.
+    """
+    total = None
+    for index, group in enumerate(query.groups):
+        parts = []
+        tsquery = query.group_tsquery(group)
+        if tsquery:
+            parts.append(SearchRank(F("vector"), _tsquery(tsquery), weights=RANK_WEIGHTS, cover_density=True))
+        hits = segmented[index]
+        if hits:
+            ids, scores = list(hits), [hit.score for hit in hits.values()]
+            parts.append(_ScoreOf(ids, scores))
+        for part in parts:
+            total = part if total is None else total + part
+    tie = Value(TIE_BREAK, output_field=FloatField()) / Cast(1 + F("size"), output_field=FloatField())
+    return ExpressionWrapper(Cast(total, output_field=FloatField()) + tie, output_field=FloatField())
+
+
+def _matching(query, segmented, plans, types):
+    """The entries that match every group (as typed, or through their words) and no exclusion."""
+    entries = _scoped(SearchEntry.objects, plans, types)
+    for index, group in enumerate(query.groups):
+        condition = Q()
+        tsquery = query.group_tsquery(group)
+        if tsquery:
+            condition |= Q(_matches(tsquery))
+        if segmented[index]:
+            condition |= Q(pk__in=list(segmented[index]))
+        entries = entries.filter(condition)
+    negative = query.negative_tsquery
+    if negative:
+        entries = entries.exclude(_matches(negative))
+    return entries
+
+
+def search_entries(*, q, plans=None, types=None, ids=None):
+    """Search every plan (or the plans with these slugs, whose ids are `ids` when the caller has them) for `q`, in
+    web-search syntax; best first.
 
     `types` limits the results to these SearchEntry types. Raises a 400 ValidationError for a query that
     cannot be searched (empty, too long, NUL, or nothing to search for: see search.text.QUERY_PATTERN).
     """
-    parsed = parse_or_400(q)
-    if parsed.tsquery is None:
-        return SearchResults(entries=SearchEntry.objects.none(), query=parsed)
-    entries = SearchEntry.objects.filter(_Matches(F("vector"), _tsquery(parsed.tsquery)))
-    if plans:
-        entries = entries.filter(plan__slug__in=plans)
-    if types:
-        entries = entries.filter(type__in=types)
+    corpus = plan_corpus(plans)
+    query = interpret_or_400(q, corpus.lexicon)
+    if query.empty:
+        return SearchResults(entries=SearchEntry.objects.none(), query=query, plans=plans, types=types)
+    scope = ids if ids is not None else plan_ids(plans)
+    if query.segmented:
+        _resolve_conversions(query, scope, types)
+    segmented = _segmented_hits(query, scope, types) if query.segmented else [{} for _ in query.groups]
     entries = (
-        entries.annotate(score=_score(parsed), plan_slug=F("plan__slug"))
+        _matching(query, segmented, scope, types)
+        .annotate(score=_score(query, segmented), plan_slug=F("plan__slug"))
         .defer("vector")
         .order_by("-score", "plan_slug", "type", "number", "slug")
     )
-    return SearchResults(entries=entries, query=parsed)
+    hits = {}
+    for group_hits in segmented:
+        for entry_id, hit in group_hits.items():
+            hits.setdefault(entry_id, hit)
+    term = _one_word(query)
+    if term is not None and term in corpus.ranked:
+        entries = RankedEntries(entries, term=term, plans=scope, types=types, corpus=corpus)
+    return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
 
 
-def search_filter(queryset, *, q, type, key="number"):
-    """Keep only the objects of a plan collection that match `q`, annotated with `search_rank`.
+def _one_word(query):
+    """The term of a query that is one word read only as typed (no other reading, no words apart, nothing
+    excluded): the queries whose ranking the plans have precomputed when the word is common."""
+    if len(query.groups) != 1 or len(query.groups[0]) != 1 or query.negatives:
+        return None
+    (term,) = query.groups[0]
+    if len(term.readings) != 1 or term.segmentations:
+        return None
+    return term.readings[0].text if chain(term.readings[0].text) else None
 
-    The collection's ordering filter puts the best first when no `ordering` is asked for.
+
+@dataclass
+class FilteredCollection:
+    queryset: QuerySet  # the collection's objects that match, annotated with `search_rank`
+    query: Interpretation
+    plans: list | None
+
+    def describe(self, count):
+        """`interpretation` and `suggestions` for the page, as /search/ gives them."""
+        nothing = count == 0 and not self.query.empty
+        found = suggestions(self.query, plan_lexicon(self.plans), plans=self.plans) if nothing else []
+        return {"interpretation": self.query.describe(), "suggestions": found}
+
+
+def search_filter(queryset, *, q, type, key="number", plan=None):
+    """Keep only the objects of a plan collection that match `q`, annotated with `search_rank`; a
+    FilteredCollection. The collection's ordering filter puts the best first when no `ordering` is asked for.
     """
-    parsed = parse_or_400(q)
-    if parsed.tsquery is None:
-        return queryset.none()
-    matching = SearchEntry.objects.filter(
-        _Matches(F("vector"), _tsquery(parsed.tsquery)), plan=OuterRef("plan"), type=type, **{key: OuterRef(key)}
-    ).annotate(score=_score(parsed))
-    return queryset.annotate(search_rank=Subquery(matching.values("score")[:1])).filter(search_rank__isnull=False)
+    plans = [plan] if plan else None
+    query = interpret_or_400(q, plan_lexicon(plans))
+    if query.empty:
+        return FilteredCollection(queryset.none(), query, plans)
+    scope = plan_ids(plans) if query.segmented else None  # the subquery below is correlated with the plan anyway
+    if query.segmented:
+        _resolve_conversions(query, scope, [type])
+    segmented = _segmented_hits(query, scope, [type]) if query.segmented else [{} for _ in query.groups]
+    matching = (
+        _matching(query, segmented, None, [type])
+        .filter(plan=OuterRef("plan"), **{key: OuterRef(key)})
+        .annotate(score=_score(query, segmented))
+    )
+    found = queryset.annotate(search_rank=Subquery(matching.values("score")[:1])).filter(search_rank__isnull=False)
+    return FilteredCollection(found, query, plans)
+
+
+# --- how a hit matched, suggestions ---------------------------------------------------------------------------
+
+
+def _pattern(reading):
+    """A regex for where the normalised reading occurs as search.text.chain matches it: its punctuation stands
+    for any one character."""
+    return re.compile("".join(re.escape(c) if c.isalnum() else "." for c in reading))
+
+
+def match_of(entry, query, segmented):
+    """Which interpretation found the entry: typed, variant, regional, number or alias (the first reading found in
+    its text, in that order), else segmented."""
+    text = entry.title_norm + "\n" + entry.body_norm
+    order = (TYPED, "variant", "regional", "number", "alias")
+    found = []
+    for group in query.groups:
+        for term in group:
+            for reading in term.readings:
+                if _pattern(reading.text).search(text):
+                    found.append(reading.how.split("+")[0])
+    if not found:
+        return SEGMENTED if entry.pk in segmented else TYPED
+    return min(found, key=lambda how: order.index(how) if how in order else len(order))
+
+
+def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
+    """Up to `limit` words the plans contain near what was typed, for a query that found nothing: the plans'
+    dictionary words and alias targets sharing the most characters with a term, then the typed words that do
+    occur on their own."""
+    typed = [r.text for group in query.groups for t in group for r in t.readings[:1]]
+    if not typed:
+        return []
+    candidates = set(lexicon.words) | {target for targets in lexicon.aliases.values() for target in targets}
+    scored = []
+    for word in candidates:
+        shared = max(len(set(word) & set(text)) for text in typed)
+        if shared:
+            # Most shared characters; then words sharing a two-character piece; then the shorter word.
+            pieces = max(sum(1 for i in range(len(t) - 1) if t[i : i + 2] in word) for t in typed)
+            scored.append((-shared, -pieces, len(word), word))
+    found = [word for *_, word in sorted(scored)]
+    words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
+    existing = []
+    if len(found) < limit and words:
+        entries = _scoped(SearchEntry.objects, plan_ids(plans), None)
+        for word in dict.fromkeys(words):
+            tsquery = chain(word)
+            if tsquery and len(word) > 1 and entries.filter(_matches(tsquery)).exists():
+                existing.append(word)
+    return list(dict.fromkeys(found + existing))[:limit]

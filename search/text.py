@@ -18,9 +18,9 @@ ORed in. Everything the query parser emits is a quoted lexeme of word characters
 (`&`, `|`, `!`, `:*`, `<->`, quotes, backslashes) can reach the tsquery grammar.
 """
 
+import bisect
 import html
 import re
-from dataclasses import dataclass, field
 
 from plantext.scripts import normalize
 
@@ -35,6 +35,9 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 # Weights of ts_rank_cd, in PostgreSQL's order {D, C, B, A}: titles are A, bodies D.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+# Between equal ranks the shorter document, which is more about what it names, comes first: a score gains
+# TIE_BREAK / (1 + its characters), too little to pass any difference of rank (the smallest is 0.05 / 256).
+TIE_BREAK = 1e-7
 # Terms that count toward the rank (every term counts toward matching).
 MAX_RANKED_TERMS = 8
 
@@ -73,7 +76,7 @@ def index_positions(fields, *, segmenter):
                 add(char, offset + i + 1, weight)
                 if i + 1 < len(norm) and is_word_char(norm[i + 1]):
                     add(norm[i : i + 2], offset + i + 1, weight)
-        for start, run in _word_runs(norm):
+        for start, run in word_runs(norm):
             for word, begin, _end in segmenter.tokenize(run, mode="search"):
                 if len(word) >= 3 and all(is_word_char(c) for c in word):
                     add(word, offset + start + begin + 1, weight)
@@ -91,7 +94,7 @@ def tsvector_literal(lexemes):
     return " ".join(parts)
 
 
-def _word_runs(norm):
+def word_runs(norm):
     """(offset, run) for each maximal run of word characters."""
     run_start = None
     for i, char in enumerate(norm + " "):
@@ -106,33 +109,19 @@ def _word_runs(norm):
 # --- queries ------------------------------------------------------------------------------------------
 
 
-@dataclass
-class ParsedQuery:
-    """A user's query, ready for PostgreSQL.
-
-    `tsquery`: the whole query; `ranked`: one tsquery per positive term (phrase, word or OR group), whose
-    ts_rank_cd values are summed so that every term counts by its own frequency; `highlights`: the normalised
-    strings to mark in snippets.
-    """
-
-    tsquery: str | None  # None: the query matches nothing
-    ranked: list = field(default_factory=list)
-    highlights: list = field(default_factory=list)
-
-
 def _quote(lexeme):
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-_SPACE_BETWEEN_HAN = re.compile(
+SPACE_BETWEEN_HAN = re.compile(
     r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
 )
 
 
-def _chain(norm):
+def chain(norm):
     """The tsquery that matches the normalised text `norm` as a substring (punctuation inside: any character)."""
     items = []  # (offset, lexeme)
-    for start, run in _word_runs(norm):
+    for start, run in word_runs(norm):
         if len(run) == 1:
             items.append((start, run))
         else:
@@ -144,13 +133,13 @@ def _chain(norm):
         distance = offset - prev
         operator = "<->" if distance == 1 else f"<{distance}>"
         expr = f"({expr} {operator} {_quote(lexeme)})"
-    runs = [run for _, run in _word_runs(norm)]
+    runs = [run for _, run in word_runs(norm)]
     if len(runs) == 1 and len(runs[0]) >= 3:
         expr = f"({_quote(runs[0])} | {expr})"
     return expr
 
 
-def _scan(q):
+def scan_query(q):
     """Split a query into (kind, text, negated) items: kind "or", "phrase" or "words".
 
     Double quotes delimit phrases; an unclosed quote runs to the end of the query. `OR` (any case) between two
@@ -189,13 +178,9 @@ def _scan(q):
     return items
 
 
-def parse_query(q):
-    """Parse a web-search style query (the model is PostgreSQL's websearch_to_tsquery).
-
-    Space-separated words must all match; "a phrase" matches as written; `a OR b` matches either, and binds
-    tighter than the spaces around it; `-word` excludes. Punctuation inside a word separates it into words
-    that must all match. Raises QueryError for what cannot be searched.
-    """
+def check_query(q):
+    """Raise QueryError, saying why, for a query that cannot be searched: missing, empty, too long, with a NUL
+    character, or with nothing to search for (search.text.QUERY_PATTERN)."""
     if q is None or not q.strip():
         raise QueryError("the query is empty; type one or more words to search for")
     if len(q) > MAX_QUERY_LENGTH:
@@ -208,72 +193,19 @@ def parse_query(q):
             "in a word that is not an exclusion (-word)"
         )
 
-    # Each item becomes one tsquery (or nothing, if it held only punctuation).
-    groups = []  # list of (alternatives, negated); alternatives: list of (tsquery, highlight strings)
-    pending_or = False
-    for kind, text, negated in _scan(q):
-        if kind == "or":
-            pending_or = bool(groups)
-            continue
-        norm = normalize(text)
-        if kind == "phrase":
-            # Chinese is written without spaces: in "京津冀 协同" the space only separates the words typed, which
-            # must stand side by side in the text (as websearch_to_tsquery makes the words of a phrase adjacent).
-            norm = _SPACE_BETWEEN_HAN.sub("", norm)
-            parts = [_chain(norm)] if _chain(norm) else []
-            highlights = [[run for _, run in _word_runs(norm)]] if parts else []
-        else:
-            runs = [run for _, run in _word_runs(norm)]
-            parts = [_chain(run) for run in runs]
-            highlights = [[run] for run in runs]
-        if not parts:
-            continue
-        if negated:
-            for part in parts:
-                groups.append(([(part, [])], True))
-            pending_or = False
-            continue
-        alternatives = list(zip(parts, highlights, strict=True))
-        if pending_or and groups and not groups[-1][1]:
-            # `a OR b c` is (a | b) & c; a word split by punctuation joins the OR with its first piece.
-            groups[-1][0].append(alternatives[0])
-            alternatives = alternatives[1:]
-        for alternative in alternatives:
-            groups.append(([alternative], False))
-        pending_or = False
-
-    positive = [alternatives for alternatives, negated in groups if not negated]
-    if not positive:
-        # Possible only through quotes and OR (`-"a b"`, `OR -a`): such a query matches nothing.
-        return ParsedQuery(tsquery=None)
-    terms = []
-    for alternatives, negated in groups:
-        expr = " | ".join(part for part, _ in alternatives)
-        if len(alternatives) > 1:
-            expr = f"({expr})"
-        terms.append(f"!{expr}" if negated else expr)
-    ranked = []
-    for alternatives in positive[:MAX_RANKED_TERMS]:
-        ranked.append(" | ".join(part for part, _ in alternatives))
-    highlights = sorted(
-        {h for alternatives in positive for _, hs in alternatives for h in hs}, key=lambda h: (-len(h), h)
-    )
-    return ParsedQuery(tsquery=" & ".join(terms), ranked=ranked, highlights=highlights)
-
 
 # --- snippets -----------------------------------------------------------------------------------------
 
 SNIPPET_LENGTH = 120
-_CLAUSE_END = set("。；;！!？?，,、：:\n")
+_CLAUSE_END = re.compile("[。；;！!？?，,、：:\n]")
 
 
 def _clauses(text):
     """Offsets (start, end) of the clauses of the text: each ends after a punctuation mark or a newline."""
     start = 0
-    for i, char in enumerate(text):
-        if char in _CLAUSE_END:
-            yield start, i + 1
-            start = i + 1
+    for match in _CLAUSE_END.finditer(text):
+        yield start, match.end()
+        start = match.end()
     if start < len(text):
         yield start, len(text)
 
@@ -300,41 +232,64 @@ def marked_html(pieces):
     return "".join(f"<mark>{piece}</mark>" if is_match else piece for piece, is_match in escaped)
 
 
-def snippet_passage(text, highlights, *, length=SNIPPET_LENGTH):
-    """The passage of the text with the most matches, as [(piece, is_match)]: plain text in order, "…" pieces
-    where text is left out before or after it.
+def snippet_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_LENGTH):
+    """The pieces of best_passage(), or None when the text has no match."""
+    found = best_passage(text, highlights, norm=norm, paragraph=paragraph, length=length)
+    return found and found[1]
+
+
+def snippet(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_LENGTH):
+    """The passage of the text with the most matches (best_passage()), as HTML: text escaped, each match in
+    <mark>…</mark>; None when the text has no match."""
+    pieces = snippet_passage(text, highlights, norm=norm, paragraph=paragraph, length=length)
+    return pieces and marked_html(pieces)
+
+
+def best_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_LENGTH):
+    """(paragraph number from 1, [(piece, is_match)]) of the passage with the most matches, or None.
 
     Among passages with as many matches, the one that starts nearest its first match wins, so the reader
-    sees the match and what follows it.
-
-    The passage is a run of whole clauses of one paragraph (cut only after punctuation), so it never ends
-    inside a word or a match; a clause longer than `length` is shown whole. Returns None when the text has no
-    match.
+    sees the match and what follows it. The passage is a run of whole clauses of one paragraph (cut only after
+    punctuation), so it never ends inside a word or a match; a clause longer than `length` is shown whole. Its
+    pieces are plain text in order, with "…" pieces where text is left out before or after it. `norm` is the
+    normalised text when the caller has it (stored at load time); `paragraph` (from 1) keeps the passage in that
+    paragraph of the text.
     """
-    norm = normalize(text)
+    if norm is None:
+        norm = normalize(text)
     spans = match_spans(norm, highlights)
     if not spans:
         return None
     clauses = list(_clauses(text))
+    clause_starts = [start for start, _ in clauses]
+    span_starts = [s for s, _ in spans]
+    span_ends = [e for _, e in spans]  # non-overlapping and sorted, so the ends are sorted too
     best = None
-    for first in range(len(clauses)):
+    # A passage that starts at a clause without a match is never better than the one starting at its first match's
+    # clause (which holds the same matches and more), so only clauses holding a match start a passage.
+    for first in sorted({bisect.bisect_right(clause_starts, s) - 1 for s in span_starts}):
         start = clauses[first][0]
+        number = 1 + text.count("\n", 0, start)
+        if paragraph is not None and number != paragraph:
+            continue
         end = clauses[first][1]
         last = first
         # A passage stays within one paragraph.
         while last + 1 < len(clauses) and clauses[last + 1][1] - start <= length and text[end - 1] != "\n":
             last += 1
             end = clauses[last][1]
-        inside = [s for s in spans if s[0] >= start and s[1] <= end]
+        lo, hi = bisect.bisect_left(span_starts, start), bisect.bisect_right(span_ends, end)
+        if lo >= hi:
+            continue
+        inside = spans[lo:hi]
         distinct = len({norm[s:e] for s, e in inside})
         # Most distinct terms, then most matches, then the passage that starts nearest its first match.
-        lead = inside[0][0] - start if inside else len(text)
-        score = (distinct, len(inside), -lead, -first)
+        score = (distinct, len(inside), -(inside[0][0] - start), -first)
         if best is None or score > best[0]:
-            best = (score, start, end, inside)
-    _, start, end, inside = best
-    if not inside:
+            best = (score, start, end, inside, number)
+    if best is None:
         return None
+    _, start, end, inside, number = best
     pieces = [("…", False)] if start > 0 else []
     cursor = start
     for s, e in inside:
@@ -344,4 +299,4 @@ def snippet_passage(text, highlights, *, length=SNIPPET_LENGTH):
     pieces.append((text[cursor:end].rstrip("\n"), False))
     if end < len(text.rstrip("\n")):
         pieces.append(("…", False))
-    return [(piece, is_match) for piece, is_match in pieces if piece]
+    return number, [(piece, is_match) for piece, is_match in pieces if piece]

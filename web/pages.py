@@ -206,19 +206,54 @@ def search_hits(request, entries, serialized_entries, paragraphs_by_hit, highlig
     for entry, item in zip(entries, serialized_entries, strict=True):
         item["snippet"] = mark_safe(item["snippet"])
         item["type_label"] = TYPE_LABELS.get(entry.type, entry.type)
-        item["page_url"] = hit_url(request, entry, paragraphs_by_hit, highlights)
+        item["match_label"] = MATCH_LABELS.get(item.get("match"), "")
+        item["page_url"] = hit_url(request, entry, item.get("paragraph"), paragraphs_by_hit, highlights)
         hits.append(item)
     return hits
 
 
-def hit_url(request, entry, paragraphs_by_hit, highlights):
-    """Where a search hit leads: an initiative's page, or the page and paragraph that hold the words searched for
-    (the first paragraph that holds one of the highlighted words)."""
+def hit_url(request, entry, paragraph, paragraphs_by_hit, highlights):
+    """Where a search hit leads: an initiative's page; an article's or chapter's page at the paragraph the search
+    matched; for a goal or principle, the paragraph of the article stating it that holds the words searched for."""
     if entry.type == SearchEntry.Type.INITIATIVE:
         return link(request, "web:initiative", entry.plan_slug, entry.slug)
+    if entry.type in (SearchEntry.Type.ARTICLE, SearchEntry.Type.CHAPTER):
+        url = link(request, f"web:{entry.type}", entry.plan_slug, entry.number)
+        return f"{url}#p{paragraph}" if paragraph else url  # a chapter's heading (0) is the page's top
     page_type, number, texts = paragraphs_by_hit.get((entry.type, entry.plan_slug, entry.number), (None, None, []))
     if page_type is None:
         return link(request, "web:plan", entry.plan_slug)
     url = link(request, f"web:{page_type}", entry.plan_slug, number)
     paragraph = first_matching_paragraph(texts, highlights)
     return f"{url}#p{paragraph}" if paragraph else url
+
+
+# How the search read a query (search.interpret): the API's words, as the page says them.
+MATCH_LABELS = {
+    "typed": "原文",
+    "variant": "異體字",
+    "regional": "地區用語",
+    "number": "數字寫法",
+    "alias": "別稱或縮寫",
+    "segmented": "分詞相近",
+}
+
+
+def query_reading(described):
+    """The interpretation the search gives (its `describe()`) as the page shows it: per term, what was typed, the
+    other readings searched with what made them, and the words searched close together when it was split."""
+    terms = []
+    for term in described["terms"]:
+        readings = [
+            {"text": r["text"], "how": "、".join(MATCH_LABELS.get(how, how) for how in r["how"].split("+"))}
+            for r in term["readings"][1:]
+        ]
+        terms.append(
+            {
+                "typed": term["typed"],
+                "or": term["alternatives"],
+                "readings": readings,
+                "segmented": [" + ".join(words) for words in term["segmented"]],
+            }
+        )
+    return {"terms": terms, "excluded": described["excluded"]}

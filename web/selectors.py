@@ -119,32 +119,25 @@ def in_chapter(entries, *, plan, chapter):
 
 
 def hit_paragraphs(entries):
-    """For a page of search entries, the paragraphs each one can link to: one query per kind of hit present.
+    """For a page of search entries, the article paragraphs a goal or principle hit can link to: one query per
+    kind present (an article's or chapter's hit names its own paragraph).
 
-    {(plan, type, number): (page type, page number, [paragraphs])}: an article's own paragraphs, a chapter's
-    intro, and for a goal or principle the paragraphs of the article that states it.
+    {(type, plan, number): ("article", the article's number, [its paragraphs])}.
     """
     wanted = {}
     for entry in entries:
-        if entry.type != SearchEntry.Type.INITIATIVE:
+        if entry.type in (SearchEntry.Type.GOAL, SearchEntry.Type.PRINCIPLE):
             wanted.setdefault(entry.type, set()).add((entry.plan_slug, entry.number))
     found = {}
-    models = {"article": Article, "chapter": Chapter, "goal": Goal, "principle": Principle}
+    models = {"goal": Goal, "principle": Principle}
     for type_, keys in wanted.items():
         condition = Q()
         for plan_slug, number in keys:
             condition |= Q(plan__slug=plan_slug, number=number)
-        if type_ == "article":
-            rows = Article.objects.filter(condition).values_list("plan__slug", "number", "paragraphs")
-            found.update({("article", p, n): ("article", n, texts) for p, n, texts in rows})
-        elif type_ == "chapter":
-            rows = Chapter.objects.filter(condition).values_list("plan__slug", "number", "intro")
-            found.update({("chapter", p, n): ("chapter", n, texts) for p, n, texts in rows})
-        else:
-            rows = (
-                models[type_]
-                .objects.filter(condition)
-                .values_list("plan__slug", "number", "article__number", "article__paragraphs")
-            )
-            found.update({(type_, p, n): ("article", a, texts) for p, n, a, texts in rows})
+        rows = (
+            models[type_]
+            .objects.filter(condition)
+            .values_list("plan__slug", "number", "article__number", "article__paragraphs")
+        )
+        found.update({(type_, p, n): ("article", a, texts) for p, n, a, texts in rows})
     return found

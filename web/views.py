@@ -34,7 +34,7 @@ from plan_api.error_pages import error_response
 from plan_api.scripts import DEFAULT_SCRIPT, SCRIPT_PARAM, UnknownScript, convert_data, parse_script
 from search.api.serializers import SearchResultSerializer
 from search.models import SearchEntry
-from search.selectors import search_entries
+from search.selectors import plan_lexicon, search_entries, suggestions
 from web import pages, selectors
 from web.downloads import plan_downloads
 from web.pages import ApiRequest, serialized
@@ -263,9 +263,8 @@ def _search_results(request, q, plan, types, chapter):
     hits = []
     if page is not None:
         entries_here = list(page.object_list)
-        data = SearchResultSerializer(
-            entries_here, many=True, context={"request": ApiRequest(request), "highlights": highlights}
-        ).data
+        context = {"request": ApiRequest(request), "query": results.query, "segmented": results.segmented}
+        data = SearchResultSerializer(entries_here, many=True, context=context).data
         hits = pages.search_hits(
             request,
             entries_here,
@@ -280,11 +279,10 @@ def _search_results(request, q, plan, types, chapter):
         "page": page,
         "count": page.paginator.count if page is not None else 0,
         "page_query": query.urlencode(),
-        # How the query was read: what the search selector says (an `interpretation`, when it gives one), and
-        # the words it looked for; and its suggestions, when it gives them.
-        "interpretation": getattr(results, "interpretation", None),
+        # How the query was read, and (when nothing matched) words the plans do contain: as the API says them.
+        "interpretation": pages.query_reading(results.query.describe()),
         "highlights": highlights,
-        "suggestions": getattr(results, "suggestions", None) or [],
+        "suggestions": suggestions(results.query, plan_lexicon(results.plans), plans=results.plans) if not hits else [],
     }
 
 

@@ -1,16 +1,22 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from search.interpret import ALIAS, NUMBER, REGIONAL, SEGMENTED, TYPED, VARIANT
 from search.models import SearchEntry
-from search.text import marked_html, snippet_passage
+from search.selectors import match_of
+from search.text import best_passage, marked_html
+
+MATCHES = [TYPED, VARIANT, REGIONAL, NUMBER, ALIAS, SEGMENTED]
+# Types whose body is numbered in paragraphs as the data package numbers them (a chapter's heading is its 0).
+PARAGRAPHED = (SearchEntry.Type.ARTICLE, SearchEntry.Type.CHAPTER)
 
 
 class SearchResultSerializer(serializers.ModelSerializer):
     """One search hit: what was found, where it lives, how well it matched, and the passage that matched."""
 
-    # context["highlights"] holds the normalised query terms that the snippet marks.
+    # context: "query" (search.interpret.Interpretation), "segmented" ({entry id: selectors.PassageHit}).
 
     type = serializers.ChoiceField(choices=SearchEntry.Type.choices, help_text="What was found.")
     plan = serializers.CharField(source="plan_slug", help_text="The plan's slug.")
@@ -22,17 +28,49 @@ class SearchResultSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     score = serializers.SerializerMethodField()
     snippet = serializers.SerializerMethodField()
+    paragraph = serializers.SerializerMethodField()
+    paragraph_url = serializers.SerializerMethodField()
+    match = serializers.SerializerMethodField()
 
     class Meta:
         model = SearchEntry
-        fields = ["type", "plan", "number", "slug", "title", "url", "score", "snippet"]
+        fields = ["type", "plan", "number", "slug", "title", "url", "score", "snippet", "paragraph", "paragraph_url"]
+        fields += ["match"]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, entry):
+    def _url(self, entry):
         lookup = {"slug": entry.slug} if entry.type == SearchEntry.Type.INITIATIVE else {"number": entry.number}
         return reverse(
             f"{entry.type}-detail", kwargs={"plan": entry.plan_slug, **lookup}, request=self.context.get("request")
         )
+
+    def _passage(self, entry):
+        """(paragraph or None, the snippet as [(piece, is_match)]), once per entry."""
+        cache = self.context.setdefault("_passages", {})
+        if entry.pk not in cache:
+            cache[entry.pk] = self._find_passage(entry)
+        return cache[entry.pk]
+
+    def _find_passage(self, entry):
+        query = self.context.get("query")
+        highlights = query.highlights if query is not None else []
+        hit = self.context.get("segmented", {}).get(entry.pk)
+        paragraphed = entry.type in PARAGRAPHED
+        if hit is not None and hit.paragraph and paragraphed:
+            found = best_passage(entry.body, highlights, norm=entry.body_norm, paragraph=hit.paragraph)
+            if found:
+                return found
+        found = best_passage(entry.body, highlights, norm=entry.body_norm)
+        if found:
+            return (found[0] if paragraphed else None), found[1]
+        title = best_passage(entry.title, highlights, norm=entry.title_norm)
+        # A title is its article's lead sentence (paragraph 1) and a chapter's heading its paragraph 0.
+        paragraph = {SearchEntry.Type.ARTICLE: 1, SearchEntry.Type.CHAPTER: 0}.get(entry.type)
+        # A match the snippet cannot show (one found only through normalisation quirks) shows the title.
+        return paragraph, (title[1] if title else [(entry.title, False)])
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, entry):
+        return self._url(entry)
 
     @extend_schema_field(
         {
@@ -48,27 +86,99 @@ class SearchResultSerializer(serializers.ModelSerializer):
         {
             "type": "string",
             "description": (
-                "HTML: the passage of the body (else the title) with the most matches, cut only after punctuation, "
-                "its text escaped and each match wrapped in <mark>…</mark>; … marks text left out."
+                "HTML: the passage of the body (else the title) with the most matches, within the paragraph that "
+                "matched, cut only after punctuation, its text escaped and each matched word wrapped in "
+                "<mark>…</mark>; … marks text left out."
             ),
         }
     )
     def get_snippet(self, entry):
-        return marked_html(self.passage(entry))
+        return marked_html(self._passage(entry)[1])
 
-    def passage(self, entry):
-        """The snippet as [(piece, is_match)]: from the body, else the title.
+    @extend_schema_field(
+        {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": (
+                "The paragraph the snippet comes from, numbered within the article or chapter from 1 as the data "
+                "package numbers them (a chapter's heading is 0); null for goals, principles and initiatives."
+            ),
+        }
+    )
+    def get_paragraph(self, entry):
+        return self._passage(entry)[0]
 
-        A match the snippet cannot show (one found only through normalisation quirks) falls back to the title.
-        """
-        if not hasattr(entry, "snippet_pieces"):
-            highlights = self.context.get("highlights", [])
-            entry.snippet_pieces = (
-                snippet_passage(entry.body, highlights)
-                or snippet_passage(entry.title, highlights)
-                or [(entry.title, False)]
-            )
-        return entry.snippet_pieces
+    @extend_schema_field(
+        {
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": "The document's URL with a #p{paragraph} fragment naming the paragraph; null without one.",
+        }
+    )
+    def get_paragraph_url(self, entry):
+        paragraph = self._passage(entry)[0]
+        return None if paragraph is None else f"{self._url(entry)}#p{paragraph}"
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": MATCHES,
+            "description": (
+                "How the query found this document: `typed` (its words as typed, in either script), `variant` "
+                "(a character form of the converted text, 着力 → 著力), `regional` (Taiwan or Hong Kong "
+                "vocabulary, 軟體 → 软件), `number` (2035 → 二〇三五), `alias` (an alias of the alias files, 民企 → "
+                "民营企业), or `segmented` (the words typed together, found close together in one sentence)."
+            ),
+        }
+    )
+    def get_match(self, entry):
+        query = self.context.get("query")
+        if query is None:
+            return TYPED
+        return match_of(entry, query, self.context.get("segmented", {}))
+
+
+class ReadingSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The reading, normalised (simplified characters, lower case).")
+    how = serializers.CharField(
+        help_text="typed, regional, variant, alias or number, or conversions joined by + (regional+alias)."
+    )
+    alias = serializers.CharField(required=False, help_text="For an alias reading: the alias that was replaced.")
+
+
+class TermSerializer(serializers.Serializer):
+    typed = serializers.CharField(help_text="The term as typed (a word group without spaces, or a quoted phrase).")
+    phrase = serializers.BooleanField(help_text="A quoted phrase: matched as typed, never segmented.")
+    alternatives = serializers.BooleanField(help_text="Joined to the term before it by OR.")
+    readings = ReadingSerializer(many=True, help_text="Matched where any occurs, the typed reading first.")
+    segmented = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="The words of each reading, matched where they all stand close together (one clause, or two "
+        "in the order typed).",
+    )
+
+
+class InterpretationSerializer(serializers.Serializer):
+    terms = TermSerializer(many=True, help_text="Every term of the query must match (or one of an OR group).")
+    excluded = serializers.ListField(
+        child=serializers.CharField(), help_text="Terms after `-`: documents are left out."
+    )
+
+
+@extend_schema_serializer(many=False)  # the whole paginated response, not an item: no pagination wrapped around it
+class SearchResponseSerializer(serializers.Serializer):
+    """The whole response of /search/ (for the OpenAPI document)."""
+
+    count = serializers.IntegerField(help_text="Matching documents in all pages.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SearchResultSerializer(many=True)
+    interpretation = InterpretationSerializer(help_text="How the query was read: the words searched and the readings.")
+    suggestions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="When nothing matches: up to five words the plans do contain near what was typed (normalised); "
+        "else empty. Not results.",
+    )
 
 
 class SearchResultTableSerializer(SearchResultSerializer):
@@ -87,9 +197,9 @@ class SearchResultTableSerializer(SearchResultSerializer):
         }
     )
     def get_snippet(self, entry):
-        return "".join(piece for piece, _ in self.passage(entry))
+        return "".join(piece for piece, _ in self._passage(entry)[1])
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_highlights(self, entry):
         """The matches the snippet shows, each once, in the order they first appear."""
-        return list(dict.fromkeys(piece for piece, is_match in self.passage(entry) if is_match))
+        return list(dict.fromkeys(piece for piece, is_match in self._passage(entry)[1] if is_match))

@@ -29,6 +29,9 @@ def test_search_result_carries_type_plan_identifier_title_url_score_and_snippet(
         "url": f"http://testserver/api/v1/plans/{PLAN}/initiatives/hai-he-shi-yan-shi/",
         "score": initiative["score"],
         "snippet": "<mark>海河實驗室</mark>",
+        "paragraph": None,
+        "paragraph_url": None,
+        "match": "typed",
     }
     assert article["type"] == "article" and article["slug"] is None
     assert article["url"] == f"http://testserver/api/v1/plans/{PLAN}/articles/{article['number']}/"
@@ -49,6 +52,10 @@ def test_simplified_and_traditional_queries_give_identical_responses(api, simpli
     hans = search(api, q=simplified, page_size=100)
     hant = search(api, q=traditional, page_size=100)
     assert hans["count"] > 0
+    # Only the interpretation echoes what was typed; it reads both the same.
+    assert [t["typed"] for t in hant["interpretation"]["terms"]] == [traditional]
+    assert hans["interpretation"]["terms"][0]["readings"][0] == hant["interpretation"]["terms"][0]["readings"][0]
+    del hans["interpretation"], hant["interpretation"]
     assert hans == hant
 
 
@@ -209,6 +216,7 @@ def test_snippet_stays_within_one_paragraph(api):
 
 
 def test_search_takes_three_queries_whatever_the_page_size(api, django_assert_num_queries):
+    search(api, q="港", plan=PLAN)  # the plan's lexicon is read once per dataset version
     # 1. the plan slugs asked for exist; 2. count of matches; 3. the page, ranked, with its plan slugs
     with django_assert_num_queries(3):
         body = search(api, q="发展", plan=PLAN, page_size=100)
@@ -245,3 +253,107 @@ def test_words_typed_with_a_space_inside_quotes_must_stand_side_by_side(api):
     assert numbers('"京津冀 协同"') == numbers('"京津冀协同"') == numbers("京津冀协同")
     assert numbers('"京津冀 协同"') != []
     assert numbers('"京津冀 交通"') == []  # both words occur, never side by side
+
+
+def test_words_typed_together_need_one_more_query_for_their_sentences(api, django_assert_num_queries):
+    search(api, q="港", plan=PLAN)
+    # 1. the plan exists; 2. the sentences holding every word; 3. count; 4. the page
+    with django_assert_num_queries(4):
+        body = search(api, q="托育服务", plan=PLAN)
+    assert [r["number"] for r in body["results"]] == [40]
+
+
+def article_paragraphs(api, number):
+    return api.get(f"/api/v1/plans/{PLAN}/articles/{number}/").json()["paragraphs"]
+
+
+def test_a_hit_found_through_its_words_names_its_paragraph_and_marks_every_word(api):
+    (result,) = search(api, q="托育服务", type="article")["results"]
+    paragraphs = article_paragraphs(api, 40)
+    n = next(i for i, text in enumerate(paragraphs, start=1) if "托育和托幼一體化服務" in text)
+    assert result["number"] == 40
+    assert result["match"] == "segmented"
+    assert result["paragraph"] == n
+    assert result["paragraph_url"] == f"http://testserver/api/v1/plans/{PLAN}/articles/40/#p{n}"
+    assert "<mark>托育</mark>和托幼一體化<mark>服務</mark>" in result["snippet"]
+
+
+def test_a_hit_in_a_later_paragraph_names_that_paragraph(api):
+    (result,) = search(api, q="2035年", type="article")["results"]
+    paragraphs = article_paragraphs(api, 6)
+    n = next(i for i, text in enumerate(paragraphs, start=1) if "二〇三五年" in text)
+    assert n > 1
+    assert (result["number"], result["paragraph"], result["match"]) == (6, n, "number")
+    assert result["paragraph_url"].endswith(f"/articles/6/#p{n}")
+    assert "<mark>二〇三五年</mark>" in result["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("q", "match"),
+    [("新质生产力", "typed"), ("民企", "alias"), ("軟體", "regional"), ("着力解决", "variant"), ("延长30年", "number")],
+)
+def test_each_result_says_which_reading_found_it(api, q, match):
+    results = search(api, q=q, type="article")["results"]
+    assert results
+    assert {r["match"] for r in results} == {match}
+
+
+def test_the_response_says_how_the_query_was_read(api):
+    body = search(api, q="民企 -交通")
+    assert body["interpretation"] == {
+        "terms": [
+            {
+                "typed": "民企",
+                "phrase": False,
+                "alternatives": False,
+                "readings": [{"text": "民企", "how": "typed"}, {"text": "民营企业", "how": "alias", "alias": "民企"}],
+                "segmented": [],
+            }
+        ],
+        "excluded": ["交通"],
+    }
+    assert body["suggestions"] == []
+
+
+@pytest.mark.parametrize("q", ["海关", "金融危机", "异地就医", "足球"])
+def test_a_topic_the_plan_does_not_mention_finds_nothing_and_suggests_words_it_does_contain(api, q):
+    body = search(api, q=q)
+    assert body["count"] == 0 and body["results"] == []
+    assert 1 <= len(body["suggestions"]) <= 5
+    for word in body["suggestions"]:
+        assert search(api, q=f'"{word}"')["count"] > 0, word
+
+
+def test_snippet_escapes_the_text_around_its_marks(api):
+    # 12345熱線 sits in text with ASCII punctuation; every mark is balanced and the rest plain text.
+    for result in search(api, q="托育服务 OR 充电桩建设 OR 数据交易", page_size=100)["results"]:
+        assert re.fullmatch(r"(?:[^<>&]|&(?:amp|lt|gt);|<mark>[^<]+</mark>)+", result["snippet"]), result["snippet"]
+
+
+def test_collections_read_q_the_same_way(api, plan_url):
+    articles = api.get(plan_url + "articles/", {"q": "托育服务"}).json()
+    assert [a["number"] for a in articles["results"]] == [40]
+    assert [a["number"] for a in api.get(plan_url + "articles/", {"q": "民企"}).json()["results"]] == [20]
+    assert api.get(plan_url + "articles/", {"q": "海关"}).json()["count"] == 0
+
+
+def test_the_openapi_document_describes_paragraph_interpretation_and_suggestions(api):
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    response = schema["paths"]["/api/v1/search/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert response == {"$ref": "#/components/schemas/SearchResponse"}
+    assert {"count", "next", "previous", "results", "interpretation", "suggestions"} <= set(
+        components["SearchResponse"]["properties"]
+    )
+    result = components["SearchResult"]["properties"]
+    assert {"paragraph", "paragraph_url", "match"} <= set(result)
+    assert components["MatchEnum"]["enum"] == ["typed", "variant", "regional", "number", "alias", "segmented"]
+
+
+def test_a_collection_searched_with_q_says_how_it_was_read(api, plan_url):
+    found = api.get(plan_url + "articles/", {"q": "民企"}).json()
+    assert [r["how"] for r in found["interpretation"]["terms"][0]["readings"]] == ["typed", "alias"]
+    assert found["suggestions"] == []
+    nothing = api.get(plan_url + "articles/", {"q": "海关"}).json()
+    assert nothing["count"] == 0 and nothing["suggestions"]
+    assert "interpretation" not in api.get(plan_url + "articles/").json()

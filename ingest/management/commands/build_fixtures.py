@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.builder import BuildError, plan_folders
-from ingest.build import build_plan_folder
+from ingest.build import build_all
 
 
 class Command(BaseCommand):
@@ -15,13 +15,13 @@ class Command(BaseCommand):
         folders = [f for f in plan_folders(settings.PLAN_FIXTURES_DIR) if not slugs or f.name in slugs]
         if not folders:
             raise CommandError(f"no plan folders under {settings.PLAN_FIXTURES_DIR}")
-        for folder in folders:
-            try:
-                target, data = build_plan_folder(folder)
-            except BuildError as exc:
-                raise CommandError(str(exc)) from None
+        try:
+            built = build_all(settings.PLAN_FIXTURES_DIR, [folder.name for folder in folders])
+        except BuildError as exc:
+            raise CommandError(str(exc)) from None
+        for target, data in built:
             self.stdout.write(
-                f"{folder.name}: {len(data['chapters'])} chapters, {len(data['articles'])} articles, "
+                f"{data['plan']['slug']}: {len(data['chapters'])} chapters, {len(data['articles'])} articles, "
                 f"{len(data['principles'])} principles, {len(data['goals'])} goals, "
                 f"{len(data['initiatives'])} initiatives -> {target}"
             )

@@ -1,0 +1,64 @@
+"""Ranking: the title or lead that names the topic first; a common word ranked through the plans' precomputed
+rankings gives the very pages that ranking every match gives."""
+
+import pytest
+
+from ingest.build import build_plan_folder
+from ingest.pipeline import load_plan_folder
+from search.models import SearchImpact
+from search.selectors import RankedEntries, search_entries
+from tests import smallplan
+from tests.conftest import PLAN
+
+
+def page(entries, start, stop):
+    return [(e.plan_slug, e.type, e.number, e.slug, round(e.score, 6)) for e in entries[start:stop]]
+
+
+@pytest.fixture
+def two_plans(tmp_path):
+    """The plan and a small one, in which the common words are rare (so no ranking is precomputed for them)."""
+    folder = smallplan.write_plan(tmp_path)
+    build_plan_folder(folder)
+    load_plan_folder(folder)
+
+
+@pytest.mark.parametrize("q", ["发展", "建设", "港", "服务", "创新", "产业"])
+@pytest.mark.parametrize("types", [None, ["article"], ["goal", "article"]])
+def test_a_common_word_pages_as_ranking_every_match_does(two_plans, q, types):
+    results = search_entries(q=q, types=types)
+    assert isinstance(results.entries, RankedEntries)  # ranked in the first plan, rare in the small one
+    full = results.entries.queryset
+    assert results.entries.count() == full.count() > 0
+    for start, stop in [(0, 20), (20, 40), (5, 12), (0, 100)]:
+        assert page(results.entries, start, stop) == page(full, start, stop)
+
+
+def test_common_words_have_precomputed_rankings_and_rare_ones_none():
+    terms = set(SearchImpact.objects.filter(plan__slug=PLAN, type="").values_list("term", flat=True))
+    assert {"发展", "建设", "港"} <= terms
+    assert "鲁班工坊" not in terms
+    assert not isinstance(search_entries(q="鲁班工坊").entries, RankedEntries)
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [("碳达峰", 42), ("风险化解", 45), ("文旅融合", 35), ("法治建设", 49), ("着力", 45)],
+)
+def test_the_article_whose_title_names_the_topic_comes_first(api, q, first):
+    body = api.get("/api/v1/search/", {"q": q, "type": "article", "plan": PLAN}).json()
+    assert body["results"][0]["number"] == first
+
+
+def test_equal_ranks_put_the_shorter_document_first_not_the_lower_number(api):
+    # 新质生产力 is named once in the body of each of 1, 4, 5, 6 and 30: the same rank.
+    results = api.get("/api/v1/search/", {"q": "新质生产力", "type": "article", "plan": PLAN}).json()["results"]
+    assert len({round(r["score"], 4) for r in results}) == 1
+
+    def size(number):
+        article = api.get(f"/api/v1/plans/{PLAN}/articles/{number}/").json()
+        return len(article["title"]) + len("\n".join(article["paragraphs"]))
+
+    sizes = [size(r["number"]) for r in results]
+    assert sizes == sorted(sizes)
+    assert [r["number"] for r in results] != sorted(r["number"] for r in results)
