@@ -22,6 +22,7 @@ a query falls back to its characters.
 """
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,10 @@ TERM_SEPARATORS = re.compile(r"[|]+")
 MAX_READINGS = 16
 # Occurrences of one word in one sentence considered when looking for words close together.
 MAX_OCCURRENCES = 12
+# Combinations of occurrences (one per word) tried in one sentence. Their number is the product of the words'
+# occurrences, which grows with every word of a long query (20 words of 2 occurrences each would be a million);
+# beyond this bound the last occurrences of the most frequent words are left out.
+MAX_COMBINATIONS = 4096
 _LATIN = re.compile("[0-9a-z]")
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # What may follow the first of two words in separate items of a list for the list to share the second:
@@ -335,10 +340,11 @@ def _list_shares(text, first, second):
     return item_start == second[0] and (second[1] == len(text) or text[second[1]] in _ITEM_END)
 
 
-def _acceptable(text, combo):
-    """True if these occurrences (one per word, in the order typed) stand close together in the sentence."""
+def _acceptable(text, combo, clause_at):
+    """True if these occurrences (one per word, in the order typed) stand close together in the sentence;
+    clause_at[i] is the number of clause ends before position i."""
     order = sorted(range(len(combo)), key=lambda i: combo[i])
-    clauses = [sum(1 for c in text[: combo[i][0]] if c in CLAUSE_END) for i in order]
+    clauses = [clause_at[combo[i][0]] for i in order]
     if clauses[-1] - clauses[0] > 1:
         return False
     for (a, b), (ca, cb) in zip(itertools.pairwise(order), itertools.pairwise(clauses), strict=True):
@@ -355,13 +361,17 @@ def _acceptable(text, combo):
 def close_together(sentence, words):
     """The spans of the words (normalised) in the normalised sentence, the closest acceptable occurrences; None
     if they do not all stand close together (one clause, or two clauses in the order typed, not split by a list
-    that does not share them)."""
-    occurrences = [_occurrences(sentence, word) for word in words]
+    that does not share them). A word typed twice is looked for once; at most MAX_COMBINATIONS combinations of
+    occurrences are tried, so that a long query costs no more than a short one."""
+    occurrences = [_occurrences(sentence, word) for word in dict.fromkeys(words)]
     if not all(occurrences):
         return None
+    while math.prod(len(found) for found in occurrences) > MAX_COMBINATIONS:
+        max(occurrences, key=len).pop()
+    clause_at = list(itertools.accumulate((c in CLAUSE_END for c in sentence), initial=0))
     best = None
     for combo in itertools.product(*occurrences):
-        if _acceptable(sentence, combo):
+        if _acceptable(sentence, combo, clause_at):
             span = max(end for _, end in combo) - min(start for start, _ in combo)
             if best is None or span < best[0]:
                 best = (span, combo)

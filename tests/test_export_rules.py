@@ -61,7 +61,20 @@ def test_a_terms_export_holds_the_same_words_as_the_json(api):
 def test_search_csv_gives_the_snippet_as_plain_text_and_the_highlights_in_a_column_of_their_own(api):
     found = api.get("/api/v1/search/", {"q": "新质生产力", "page_size": 100}).json()["results"]
     rows = csv_rows(api.get("/api/v1/search/", {"q": "新质生产力", "format": "csv"}))
-    assert list(rows[0]) == ["type", "plan", "number", "slug", "title", "url", "score", "snippet", "highlights"]
+    assert list(rows[0]) == [
+        "type",
+        "plan",
+        "number",
+        "slug",
+        "title",
+        "url",
+        "score",
+        "snippet",
+        "paragraph",
+        "paragraph_url",
+        "match",
+        "highlights",
+    ]
     assert len(rows) == len(found) > 0
     for row, result in zip(rows, found, strict=True):
         assert "<" not in row["snippet"] and "&" not in row["snippet"]

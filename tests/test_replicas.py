@@ -77,12 +77,8 @@ def replicas(django_db_blocker):
         del connections[alias]
         del connections.settings[alias]
     with psycopg.connect(**_libpq(database, "postgres")) as admin:
-        # A server another test left running in this process (the browser tests' live server lasts the session)
-        # may still hold idle sessions on the test database, and a database is copied only while no one is on it.
-        admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            [database["NAME"]],
-        )
+        # Only the copies go; the sessions on the test database itself (this process's own among them, which the
+        # tests that follow go on using) are left alone.
         for name in names.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

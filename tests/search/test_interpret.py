@@ -8,6 +8,7 @@ from django.conf import settings
 from plantext.numbers import number_forms
 from plantext.scripts import normalize, regional_forms, variant_form
 from plantext.segment import tokenizer
+from search import interpret as interpret_module
 from search.aliases import alias_map, read_alias_file
 from search.interpret import Lexicon, close_together, interpret, segment
 from search.text import QueryError
@@ -121,6 +122,23 @@ def test_a_query_with_nothing_to_search_for_is_an_error(lexicon):
 )
 def test_words_stand_close_together_in_one_clause_or_in_order_across_one_comma(sentence, words, close):
     assert (close_together(normalize(sentence), words) is not None) == close
+
+
+def test_a_word_typed_twice_is_looked_for_once():
+    sentence = normalize("发展高质量普惠托育和托幼一体化服务")
+    assert close_together(sentence, ("托育", "服务") * 20) == close_together(sentence, ("托育", "服务"))
+
+
+def test_a_long_query_tries_a_bounded_number_of_combinations(monkeypatch):
+    # Seven words, each four times in one sentence, are 4**7 = 16,384 combinations of occurrences; a query of
+    # 200 characters could ask for millions. At most MAX_COMBINATIONS are tried, and the words are still found.
+    words = ("科技", "产业", "金融", "人才", "数据", "城市", "港口")
+    sentence = "，".join("、".join(words) for _ in range(4))
+    tried = []
+    acceptable = interpret_module._acceptable
+    monkeypatch.setattr(interpret_module, "_acceptable", lambda *args: tried.append(1) or acceptable(*args))
+    assert close_together(sentence, words) is not None
+    assert 0 < len(tried) <= interpret_module.MAX_COMBINATIONS == 4096
 
 
 def test_segment_leaves_a_single_word_alone(lexicon):
