@@ -104,7 +104,7 @@ TEMPLATES = [
 ]
 
 if envstr("DATABASE_URL", ""):
-    DATABASES = {"default": envdatabase("DATABASE_URL", conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": envdatabase("DATABASE_URL")}
 else:
     # The embedded server starts (or is joined) when a process first connects, not here.
     DATABASES = {"default": embedded_db.settings()}
@@ -115,12 +115,19 @@ else:
 # (libpq reads 0 as "wait for ever", so at least 1.)
 DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2, minimum=1)
 DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 5000, minimum=0)
+# Persistent connections, for the embedded database as for DATABASE_URL: starting a PostgreSQL session costs
+# about 1.7 ms of the server's CPU against 0.06 ms for a query on an open one. Each thread keeps its connection
+# for DATABASE_CONN_MAX_AGE seconds (0: one per request), and Django checks it before a request reuses it, so a
+# database that restarted costs a reconnection, not an error.
+DATABASE_CONN_MAX_AGE = envint("DATABASE_CONN_MAX_AGE", 300, minimum=0)
 
 
 def _connection_options(database):
     # Django's backend behind a circuit breaker (plan_api/postgres/base.py); the embedded one already is.
     if database["ENGINE"] == "django.db.backends.postgresql":
         database["ENGINE"] = "plan_api.postgres"
+    database["CONN_MAX_AGE"] = DATABASE_CONN_MAX_AGE
+    database["CONN_HEALTH_CHECKS"] = True
     options = database.setdefault("OPTIONS", {})
     options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     options["options"] = f"{options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}".strip()
@@ -130,9 +137,7 @@ def _connection_options(database):
 _connection_options(DATABASES["default"])
 # Read replicas: each request reads from one of them, chosen at random; writes (the loader, migrations) and
 # reads outside requests go to the primary.
-_replicas = envdatabases(
-    "DATABASE_REPLICA_URLS", conn_max_age=60, conn_health_checks=True, test_options={"MIRROR": "default"}
-)
+_replicas = envdatabases("DATABASE_REPLICA_URLS", test_options={"MIRROR": "default"})
 for _index, _replica in enumerate(_replicas):
     DATABASES[f"replica{_index + 1}"] = _connection_options(_replica)
 DATABASE_ROUTERS = ["plan_api.db_router.ReplicaRouter"]

@@ -38,6 +38,7 @@ BAD_VALUES = [
     ("DATABASE_CONNECT_TIMEOUT", "soon"),
     ("DATABASE_CONNECT_TIMEOUT", "0"),
     ("DATABASE_STATEMENT_TIMEOUT", "5s"),
+    ("DATABASE_CONN_MAX_AGE", "forever"),
     ("DATABASE_RETRY_AFTER", "-1"),
     ("CACHE_URL", "memcached://cache:11211"),
     ("CACHE_URL", "redis://cache:port/0"),
@@ -115,6 +116,20 @@ def test_good_values_are_read_as_documented(monkeypatch):
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     gunicorn = read("gunicorn.conf.py", monkeypatch, PORT="8123", WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
     assert (gunicorn["bind"], gunicorn["workers"], gunicorn["threads"]) == ("127.0.0.1:8123", 3, 2)
+
+
+@pytest.mark.parametrize("url", [None, "postgresql://postgres@db.internal/plans"])
+def test_every_database_keeps_its_connections_and_checks_them_before_reuse(monkeypatch, url):
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url)
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)  # the embedded database
+    default = read("plan_api/settings.py", monkeypatch)["DATABASES"]["default"]
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (300, True)
+    replica = read(
+        "plan_api/settings.py", monkeypatch, DATABASE_CONN_MAX_AGE="0", DATABASE_REPLICA_URLS="postgresql://r/plans"
+    )["DATABASES"]
+    assert replica["default"]["CONN_MAX_AGE"] == replica["replica1"]["CONN_MAX_AGE"] == 0
 
 
 def _env(**changes):

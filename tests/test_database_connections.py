@@ -1,0 +1,48 @@
+"""A worker keeps its database session from one request to the next (persistent connections, issue 12).
+
+Starting a PostgreSQL session costs the server more than the queries of a whole request; gunicorn's threads
+each keep theirs for DATABASE_CONN_MAX_AGE seconds. What a restart of the database does to a kept session (a
+503, then recovery) is tested in tests/test_database_outage.py.
+"""
+
+import psycopg
+import pytest
+from django.db import connection
+
+from tests.conftest import PLAN
+from tests.live import gunicorn, request, session_database_env
+
+APPLICATION = "plan-api-persistence-test"
+
+
+def _sessions():
+    """(pid, backend_start) of the sessions the server under test holds on the test database."""
+    database = connection.settings_dict
+    with psycopg.connect(
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+        user=database["USER"],
+        dbname=database["NAME"],
+        autocommit=True,
+    ) as admin:
+        return admin.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = %s", [APPLICATION]
+        ).fetchall()
+
+
+@pytest.mark.django_db
+def test_one_worker_thread_answers_twenty_uncached_requests_on_one_database_session():
+    env = {
+        **session_database_env(),
+        "PGAPPNAME": APPLICATION,  # libpq names the server's sessions so that they can be told apart
+        "RESPONSE_CACHE_ENABLED": "false",
+        "THROTTLE_ANON_RATE": "off",
+        "GUNICORN_THREADS": "1",
+    }
+    with gunicorn(env, workers=1) as port:
+        assert request(port, f"/api/v1/plans/{PLAN}/articles/1/")[0] == 200
+        first = _sessions()
+        for number in range(2, 22):
+            assert request(port, f"/api/v1/plans/{PLAN}/articles/{number}/")[0] == 200
+        assert len(first) == 1
+        assert _sessions() == first
