@@ -120,12 +120,16 @@ def _read_versions():
     return _versions_reader()()
 
 
+# A path under one plan, in the API or on the reading site: its responses depend on that plan's data alone.
+_ONE_PLAN = re.compile(r"/(?:api/v1/)?plans/(?P<plan>[^/]+)/")
+
+
 def version_of(path, versions):
     """The dataset version a path's response depends on, and when that data was loaded."""
-    parts = path.split("/", 5)  # ['', 'api', 'v1', 'plans', '{slug}', …]
-    if len(parts) > 5 and parts[3] == "plans" and parts[4] in versions:
-        version, loaded_at = versions[parts[4]]
-        return f"plan:{parts[4]}:{version}", loaded_at
+    match = _ONE_PLAN.match(path)
+    if match and match["plan"] in versions:
+        version, loaded_at = versions[match["plan"]]
+        return f"plan:{match['plan']}:{version}", loaded_at
     every = hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()
     return f"all:{every}", max((loaded_at for _, loaded_at in versions.values()), default=0)
 

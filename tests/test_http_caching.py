@@ -132,7 +132,8 @@ def test_loading_a_new_version_of_a_plan_invalidates_exactly_its_responses(
 ):
     _second_plan("second-plan", "第一版")
     ours, theirs = f"/api/v1/plans/{PLAN}/", "/api/v1/plans/second-plan/"
-    for url in (ours, theirs, "/api/v1/plans/"):
+    our_page, their_page = f"/plans/{PLAN}/articles/1/", "/plans/second-plan/articles/1/"  # the reading site's
+    for url in (ours, theirs, "/api/v1/plans/", our_page, their_page):
         api.get(url)
     old_etag = api.get(theirs)["ETag"]
 
@@ -149,6 +150,8 @@ def test_loading_a_new_version_of_a_plan_invalidates_exactly_its_responses(
     assert reloaded["ETag"] != old_etag
     assert api.get("/api/v1/plans/")["X-Cache"] == "MISS"
     assert api.get(theirs, HTTP_IF_NONE_MATCH=old_etag).status_code == 200
+    # The reading site's pages of a plan likewise depend on that plan alone.
+    assert (api.get(our_page)["X-Cache"], api.get(their_page)["X-Cache"]) == ("HIT", "MISS")
 
 
 def _redis_running():
