@@ -118,15 +118,24 @@ class Rollback(Exception):
 ID_STRIDE = 10_000_000
 
 
+def _copy_rows(cursor, model, copies, first, last, renumbered=None):
+    """Copy the plan's rows of `model` into each copy plan; `renumbered` (a column holding an entry id) is shifted
+    by the copy's ID_STRIDE."""
+    kept = [f.column for f in model._meta.concrete_fields if f.column not in ("id", "plan_id", renumbered)]
+    targets = [renumbered] if renumbered else []
+    values = [f"t.{renumbered} + g::bigint * {ID_STRIDE}"] if renumbered else []
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join([*targets, 'plan_id', *kept])}) "
+        f"SELECT {', '.join([*values, 'c.id', *('t.' + column for column in kept)])} "
+        f"FROM {model._meta.db_table} t JOIN articles_plan p ON p.id = t.plan_id AND p.slug = %s {copies}",
+        [PLAN, first, last],
+    )
+
+
 def add_copies(first, last):
     """Copies first..last of the plan as plans `<slug>-copy-<n>`, with its search entries, passages, lexicon and
     rankings."""
     columns = [f.column for f in Plan._meta.concrete_fields if f.column not in ("id", "slug")]
-    entry_columns = [f.column for f in SearchEntry._meta.concrete_fields if f.column not in ("id", "plan_id")]
-    passage_columns = [
-        f.column for f in SearchPassage._meta.concrete_fields if f.column not in ("id", "plan_id", "entry_id")
-    ]
-    lexicon_columns = [f.column for f in SearchLexicon._meta.concrete_fields if f.column != "plan_id"]
     copies = "JOIN generate_series(%s, %s) g ON true JOIN articles_plan c ON c.slug = p.slug || '-copy-' || g"
     with connection.cursor() as cursor:
         # Raw SQL: a bulk copy the ORM cannot express.
@@ -136,24 +145,9 @@ def add_copies(first, last):
             "FROM articles_plan p, generate_series(%s, %s) g WHERE p.slug = %s",
             [first, last, PLAN],
         )
-        cursor.execute(
-            f"INSERT INTO search_searchentry (id, plan_id, {', '.join(entry_columns)}) "
-            f"SELECT e.id + g::bigint * {ID_STRIDE}, c.id, {', '.join('e.' + c for c in entry_columns)} "
-            f"FROM search_searchentry e JOIN articles_plan p ON p.id = e.plan_id AND p.slug = %s {copies}",
-            [PLAN, first, last],
-        )
-        cursor.execute(
-            f"INSERT INTO search_searchpassage (entry_id, plan_id, {', '.join(passage_columns)}) "
-            f"SELECT sp.entry_id + g::bigint * {ID_STRIDE}, c.id, {', '.join('sp.' + c for c in passage_columns)} "
-            f"FROM search_searchpassage sp JOIN articles_plan p ON p.id = sp.plan_id AND p.slug = %s {copies}",
-            [PLAN, first, last],
-        )
-        cursor.execute(
-            f"INSERT INTO search_searchlexicon (plan_id, {', '.join(lexicon_columns)}) "
-            f"SELECT c.id, {', '.join('l.' + c for c in lexicon_columns)} "
-            f"FROM search_searchlexicon l JOIN articles_plan p ON p.id = l.plan_id AND p.slug = %s {copies}",
-            [PLAN, first, last],
-        )
+        _copy_rows(cursor, SearchEntry, copies, first, last, renumbered="id")
+        _copy_rows(cursor, SearchPassage, copies, first, last, renumbered="entry_id")
+        _copy_rows(cursor, SearchLexicon, copies, first, last)
         cursor.execute(
             "INSERT INTO search_searchimpact (plan_id, term, type, entries, scores) "
             f"SELECT c.id, i.term, i.type, ARRAY(SELECT x + g::bigint * {ID_STRIDE} FROM unnest(i.entries) x), i.scores "
