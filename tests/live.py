@@ -37,6 +37,18 @@ def session_database_env():
     return env
 
 
+def libpq_arguments(database, name):
+    """psycopg connection arguments for database `name` on the server `database` (a Django settings dict) is on."""
+    return {
+        "host": database["HOST"] or None,
+        "port": database["PORT"] or None,
+        "user": database["USER"],
+        "password": database["PASSWORD"] or None,
+        "dbname": name,
+        "autocommit": True,
+    }
+
+
 def request(port, path, *, source="127.0.0.1", headers=None, timeout=10, connection_=None):
     """(status, headers, body) of one GET, on a new connection from `source` unless one is given."""
     conn = connection_ or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))

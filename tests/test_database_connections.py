@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import PLAN
-from tests.live import gunicorn, request, session_database_env
+from tests.live import gunicorn, libpq_arguments, request, session_database_env
 
 APPLICATION = "plan-api-persistence-test"
 
@@ -18,13 +18,7 @@ APPLICATION = "plan-api-persistence-test"
 def _sessions():
     """(pid, backend_start) of the sessions the server under test holds on the test database."""
     database = connection.settings_dict
-    with psycopg.connect(
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        user=database["USER"],
-        dbname=database["NAME"],
-        autocommit=True,
-    ) as admin:
+    with psycopg.connect(**libpq_arguments(database, database["NAME"])) as admin:
         return admin.execute(
             "SELECT pid, backend_start FROM pg_stat_activity WHERE application_name = %s", [APPLICATION]
         ).fetchall()

@@ -19,21 +19,10 @@ from django.test.utils import CaptureQueriesContext
 
 from plan_api import response_cache
 from tests.conftest import PLAN
+from tests.live import libpq_arguments
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 REPLICAS = ("replica1", "replica2")
-
-
-def _libpq(database, name):
-    """psycopg connection arguments for database `name` on the server `database` (a Django settings dict) is on."""
-    return {
-        "host": database["HOST"] or None,
-        "port": database["PORT"] or None,
-        "user": database["USER"],
-        "password": database["PASSWORD"] or None,
-        "dbname": name,
-        "autocommit": True,
-    }
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -45,7 +34,7 @@ def replicas(django_db_blocker):
         database = dict(connections["default"].settings_dict)
         connections.close_all()  # a database is copied only while no one is connected to it
     names = {alias: f"{database['NAME']}_{alias}" for alias in REPLICAS}
-    with psycopg.connect(**_libpq(database, "postgres")) as admin:
+    with psycopg.connect(**libpq_arguments(database, "postgres")) as admin:
         # A server another test left running in this process (the browser tests' live server lasts the session)
         # may still hold idle sessions on the test database, and a database is copied only while no one is on it.
         admin.execute(
@@ -56,7 +45,7 @@ def replicas(django_db_blocker):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{database["NAME"]}"')
     for alias, name in names.items():
-        with psycopg.connect(**_libpq(database, name)) as replica:
+        with psycopg.connect(**libpq_arguments(database, name)) as replica:
             marker = f"【{alias}】"
             replica.execute("UPDATE articles_plan SET title = %s || title, version = %s", [marker, alias * 8])
             replica.execute("UPDATE articles_article SET title = %s || title", [marker])
@@ -76,7 +65,7 @@ def replicas(django_db_blocker):
         connections[alias].close()
         del connections[alias]
         del connections.settings[alias]
-    with psycopg.connect(**_libpq(database, "postgres")) as admin:
+    with psycopg.connect(**libpq_arguments(database, "postgres")) as admin:
         # Only the copies go; the sessions on the test database itself (this process's own among them, which the
         # tests that follow go on using) are left alone.
         for name in names.values():
