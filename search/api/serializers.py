@@ -34,8 +34,19 @@ class SearchResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SearchEntry
-        fields = ["type", "plan", "number", "slug", "title", "url", "score", "snippet", "paragraph", "paragraph_url"]
-        fields += ["match"]
+        fields = [
+            "type",
+            "plan",
+            "number",
+            "slug",
+            "title",
+            "url",
+            "score",
+            "snippet",
+            "paragraph",
+            "paragraph_url",
+            "match",
+        ]
 
     def _url(self, entry):
         lookup = {"slug": entry.slug} if entry.type == SearchEntry.Type.INITIATIVE else {"number": entry.number}
