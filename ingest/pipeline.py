@@ -8,8 +8,8 @@ transaction.
     search.indexing.index_plan       the search entries
     opendata.loader.save_open_data   the licence and the term counts
 
-then the plan's collection counts and `updated_at` are set and the response cache is told (after commit as
-well) that the plan's data changed. Loading is idempotent: a plan whose fixture version, licence and code
+then the plan's collection counts and `updated_at` are set, its most asked-for responses are prepared
+(ingest.prepare) and the response cache is told (after commit as well) that the plan's data changed. Loading is idempotent: a plan whose fixture version, licence and code
 release are already the loaded ones is left untouched; a failure anywhere rolls everything back.
 """
 
@@ -27,6 +27,7 @@ from articles.models import Plan
 from indicators.loader import save_indicators
 from ingest.build import ALIASES, plan_text, read_general_aliases
 from ingest.models import Ingestion
+from ingest.prepare import prepare_plan
 from opendata.loader import save_open_data
 from opendata.selectors import plan_license, plan_official_publication
 from plan_api import response_cache
@@ -77,6 +78,7 @@ def ingest_plan(data, *, version, source_text, license, official=None, general_a
     plan.updated_at = timezone.now()
     plan.save(update_fields=["counts", "updated_at"])
     Ingestion.objects.update_or_create(plan=plan, defaults={"release": derivation, "finished_at": plan.updated_at})
+    prepare_plan(plan)
     # The response cache keys on every plan's version and update time: make every process re-read them.
     response_cache.dataset_changed()
     return LoadResult(slug, status, version, counts(data))

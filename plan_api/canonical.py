@@ -21,7 +21,7 @@ kind) is taken to read every parameter and the raw Accept and Accept-Language he
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import Http404
@@ -131,6 +131,9 @@ class CanonicalRequest:
     representation: str  # the negotiated format and media type, or the raw Accept of a view that says nothing
     script: str  # the negotiated script, or the raw Accept-Language of a view that says nothing
     query: str  # the recognised parameters, urlencoded
+    # The view's throttle classes: not part of the request's form, but what a response made without running the
+    # view must still pass (plan_api.prepared).
+    throttles: tuple = field(default=(), compare=False)
 
     def parts(self):
         return [self.representation, self.script, self.query]
@@ -167,4 +170,5 @@ def canonical_request(request):
         f"{renderer.format}:{canonical_media_type(accepted)}",
         script_of_request(request),
         urlencode(canonical_query(request.GET, recognised)),
+        tuple(initkwargs.get("throttle_classes", view_class.throttle_classes)),
     )

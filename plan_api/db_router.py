@@ -42,13 +42,17 @@ def choose_read_alias():
 
 
 class ReadOneDatabaseMiddleware:
-    """Pick the one database this request reads from (above the response cache, which reads versions)."""
+    """Pick the one database this request reads from (above the response cache, which reads versions).
+
+    A request that names its database (`read_alias`: the loader's, which must see its own transaction) reads
+    that one.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        _read_alias.set(choose_read_alias())
+        _read_alias.set(getattr(request, "read_alias", None) or choose_read_alias())
         return self.get_response(request)
 
 

@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
@@ -55,6 +55,7 @@ from plan_api import release
 from plan_api.canonical import canonical_request
 from plan_api.db_router import read_alias
 from plan_api.middleware import RejectMalformedQueryMiddleware
+from plan_api.prepared import lookup, throttled
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,13 @@ class ResponseCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not self.paths.match(request.path):
             return self.get_response(request)
+        if getattr(request, "preparing", False):
+            # The loader preparing this response (plan_api.prepared), in its transaction: no version is read (it
+            # would be shared before the transaction commits) and nothing is stored in the cache.
+            response = self.get_response(request)
+            if response.status_code == 200 and _cacheable(response):
+                request.capture(response)
+            return response
         if self.malformed(request) is not None:
             return self.get_response(request)  # the middleware below answers the problem
         canonical = canonical_request(request)
@@ -171,7 +179,7 @@ class ResponseCacheMiddleware:
             response = _rebuild(entry)
             response["X-Cache"] = "HIT"
         else:
-            response = self.get_response(request)
+            response = self._prepared(request, version, canonical) or self.get_response(request)
             if response.status_code in (429, 500, 503) and "Cache-Control" not in response:
                 response["Cache-Control"] = "no-store"  # a passing condition: no cache may keep it
             if response.status_code != 200 or not _cacheable(response):
@@ -196,6 +204,18 @@ class ResponseCacheMiddleware:
             response["Content-Length"] = str(length)
         return response
 
+    def _prepared(self, request, version, canonical):
+        """The response prepared when the plan was loaded, as the view below would answer it; None if there is
+        none (or the database cannot say: the view answers), or if the view's throttle refuses the request."""
+        try:
+            prepared = lookup(request, version, canonical)
+        except DatabaseError:
+            return None
+        if prepared is None or throttled(request, canonical):
+            return None
+        headers, body, streamed = prepared
+        return _rebuild((200, headers, body), streamed=streamed)
+
     def _add_headers(self, response, version, key, loaded_at):
         digest = hashlib.sha256(version.encode())
         digest.update(key.encode() if response.streaming else response.content)
@@ -219,9 +239,9 @@ def _cacheable(response):
     return vary <= VARY_ALLOWED
 
 
-def _rebuild(entry):
+def _rebuild(entry, *, streamed=False):
     status, headers, content = entry
-    response = HttpResponse(content, status=status)
+    response = StreamingHttpResponse([content], status=status) if streamed else HttpResponse(content, status=status)
     if not any(name.lower() == "content-type" for name, _ in headers):
         del response["Content-Type"]  # not Django's text/html default: the stored response had none
     for name, value in headers:

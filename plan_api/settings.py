@@ -173,6 +173,12 @@ HTTP_CACHE_MAX_AGE = envint("HTTP_CACHE_MAX_AGE", 300, minimum=0)
 # How long the response cache keeps an entry; entries are keyed by dataset version, so they never go stale.
 RESPONSE_CACHE_TIMEOUT = envint("RESPONSE_CACHE_TIMEOUT", 24 * 3600, minimum=1)
 RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
+# Responses rendered when a plan is loaded and served without running their views (plan_api/prepared.py).
+PREPARED_RESPONSES = envbool("PREPARED_RESPONSES", True)
+# Where prepared responses can be: the API's paths under one plan (ingest/prepare.py prepares no others).
+PREPARED_RESPONSE_PATHS = r"^/api/v1/plans/[^/]+/"
+# Whether the loader prepares them (the test suite prepares once, for the plans it loads at the start).
+PREPARE_ON_LOAD = PREPARED_RESPONSES
 # The paths the response cache, the validators and the 304s cover: the API and the reading site's pages. Not
 # the health checks (which touch neither database nor cache) nor static files (WhiteNoise, above it).
 RESPONSE_CACHE_PATHS = r"^/(?:api/|plans/|search/|$)"

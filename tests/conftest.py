@@ -9,9 +9,12 @@ PLAN = "tianjin-15th-fyp-proposals"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load every plan under fixtures/ once into the test database; each test then runs in a transaction."""
+    """Load every plan under fixtures/ once into the test database, with its prepared responses; each test then
+    runs in a transaction. A test that loads a plan again does not prepare its responses (it would take
+    seconds) unless it sets PREPARE_ON_LOAD: that plan's responses then come from its views."""
     with django_db_blocker.unblock():
         load_all(settings.PLAN_FIXTURES_DIR)
+    settings.PREPARE_ON_LOAD = False
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +52,9 @@ def _no_throttling(settings):
     """Tests make many requests from one client: throttling is off unless a test sets a rate
     (tests/test_limits_and_errors.py does, to test it)."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "off"}}
+
+
+@pytest.fixture
+def computed_by_views(settings):
+    """Every request answered by its view, even one whose response was prepared: for tests of a view's own cost."""
+    settings.PREPARED_RESPONSES = False

@@ -144,13 +144,13 @@ def test_an_unknown_term_or_plan_is_a_404(api):
     assert api.get("/api/v1/plans/nope/terms/").status_code == 404
 
 
-def test_the_terms_list_takes_three_queries(api, django_assert_num_queries):
+def test_the_terms_list_takes_three_queries(api, computed_by_views, django_assert_num_queries):
     # 1. the plan; 2. the top terms with their summed counts; 3. the chapters and articles they occur in
     with django_assert_num_queries(3):
         assert api.get(TERMS, {"top": 200}).status_code == 200
 
 
-def test_a_term_takes_three_queries(api, django_assert_num_queries):
+def test_a_term_takes_three_queries(api, computed_by_views, django_assert_num_queries):
     # 1. the plan; 2. the term; 3. its occurrences with their chapters and articles
     with django_assert_num_queries(3):
         assert api.get(f"{TERMS}京津冀/").status_code == 200

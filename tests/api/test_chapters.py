@@ -67,7 +67,7 @@ def test_unknown_chapter_number_is_a_404(api):
         assert response.json()["detail"].startswith(f"No chapter '{number}' in plan '{PLAN}'")
 
 
-def test_chapter_list_takes_four_queries_whatever_the_page_size(api, django_assert_num_queries):
+def test_chapter_list_takes_four_queries_whatever_the_page_size(api, computed_by_views, django_assert_num_queries):
     # 1. the plan by slug, 2. COUNT of its chapters, 3. the page of chapters JOIN plan,
     # 4. their articles JOIN plan (prefetch)
     for size in (5, 50):
@@ -75,7 +75,7 @@ def test_chapter_list_takes_four_queries_whatever_the_page_size(api, django_asse
             assert api.get(f"/api/v1/plans/{PLAN}/chapters/?page_size={size}").status_code == 200
 
 
-def test_chapter_detail_takes_three_queries(api, django_assert_num_queries):
+def test_chapter_detail_takes_three_queries(api, computed_by_views, django_assert_num_queries):
     # 1. the plan by slug, 2. the chapter JOIN plan, 3. its articles JOIN plan (prefetch)
     with django_assert_num_queries(3):
         assert api.get(f"/api/v1/plans/{PLAN}/chapters/12/").status_code == 200

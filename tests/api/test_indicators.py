@@ -199,7 +199,9 @@ def test_unknown_principle_goal_and_initiative_are_404s(api):
         ("initiatives", 4),
     ],
 )
-def test_indicator_lists_take_a_fixed_number_of_queries(api, django_assert_num_queries, collection, queries):
+def test_indicator_lists_take_a_fixed_number_of_queries(
+    api, computed_by_views, django_assert_num_queries, collection, queries
+):
     for size in (5, 50):
         with django_assert_num_queries(queries):
             assert api.get(f"/api/v1/plans/{PLAN}/{collection}/?page_size={size}").status_code == 200
@@ -213,12 +215,14 @@ def test_indicator_lists_take_a_fixed_number_of_queries(api, django_assert_num_q
         ("initiatives/shi-xiang-xing-dong/", 3),  # 1. the plan, 2. the initiative JOIN plan, 3. its mentions
     ],
 )
-def test_indicator_details_take_a_fixed_number_of_queries(api, django_assert_num_queries, path, queries):
+def test_indicator_details_take_a_fixed_number_of_queries(
+    api, computed_by_views, django_assert_num_queries, path, queries
+):
     with django_assert_num_queries(queries):
         assert api.get(f"/api/v1/plans/{PLAN}/{path}").status_code == 200
 
 
-def test_initiative_filters_cost_no_more_queries(api):
+def test_initiative_filters_cost_no_more_queries(api, computed_by_views):
     counts = []
     for query in ("page_size=5", "page_size=50", "page_size=50&kind=zone&kind=brand&chapter=3"):
         with CaptureQueriesContext(connection) as queries:

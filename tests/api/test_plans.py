@@ -209,7 +209,7 @@ def test_plan_list_takes_two_queries(api, django_assert_num_queries):
         assert api.get("/api/v1/plans/?page_size=50").status_code == 200
 
 
-def test_plan_detail_takes_two_queries(api, django_assert_num_queries):
+def test_plan_detail_takes_two_queries(api, computed_by_views, django_assert_num_queries):
     # 1. the plan with one COUNT subquery per collection, 2. its errata (prefetch)
     with django_assert_num_queries(2) as queries:
         assert api.get(f"/api/v1/plans/{PLAN}/").status_code == 200
