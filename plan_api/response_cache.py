@@ -29,9 +29,9 @@ so the next request sees the new version: the loaded plan's responses and the cr
 and every other plan's cached responses stay valid. Old entries are never read again and expire (or are
 evicted first, being the least recently used).
 
-Streaming responses (large exports) are not stored: they get the same headers, with an ETag derived from
-the key (the output is a deterministic function of it), and are answered 304 when the client already has
-them. Only 200 responses are stored; errors are recomputed.
+Streaming responses (large exports) are not stored, unless they were prepared (plan_api.prepared: their bytes
+are known): they get the same headers, with an ETag derived from the key (the output is a deterministic
+function of it), and are answered 304 when the client already has them. Only 200 responses are stored; errors are recomputed.
 
 When the database is unreachable, the last versions this process saw are used, so what is cached is still
 served; anything else falls through to the view, which answers 503.
@@ -185,8 +185,9 @@ class ResponseCacheMiddleware:
             if response.status_code != 200 or not _cacheable(response):
                 return response
             self._add_headers(response, version, key, loaded_at)
-            if settings.RESPONSE_CACHE_ENABLED and not response.streaming:
-                entry = (response.status_code, list(response.items()), response.content)
+            content = getattr(response, "prepared_content", None) if response.streaming else response.content
+            if settings.RESPONSE_CACHE_ENABLED and content is not None:
+                entry = (response.status_code, list(response.items()), content, response.streaming)
                 _safe(cache.set, key, entry, settings.RESPONSE_CACHE_TIMEOUT)
             response["X-Cache"] = "MISS"
 
@@ -213,8 +214,7 @@ class ResponseCacheMiddleware:
             return None
         if prepared is None or throttled(request, canonical):
             return None
-        headers, body, streamed = prepared
-        return _rebuild((200, headers, body), streamed=streamed)
+        return _rebuild((200, *prepared))
 
     def _add_headers(self, response, version, key, loaded_at):
         digest = hashlib.sha256(version.encode())
@@ -239,9 +239,15 @@ def _cacheable(response):
     return vary <= VARY_ALLOWED
 
 
-def _rebuild(entry, *, streamed=False):
-    status, headers, content = entry
-    response = StreamingHttpResponse([content], status=status) if streamed else HttpResponse(content, status=status)
+def _rebuild(entry):
+    """The response an entry holds: (status, headers, content, streamed). A streamed one (a prepared export) is
+    streamed again, so that its headers and ETag are those of the view's stream."""
+    status, headers, content, streamed = entry
+    if streamed:
+        response = StreamingHttpResponse([content], status=status)
+        response.prepared_content = content
+    else:
+        response = HttpResponse(content, status=status)
     if not any(name.lower() == "content-type" for name, _ in headers):
         del response["Content-Type"]  # not Django's text/html default: the stored response had none
     for name, value in headers:

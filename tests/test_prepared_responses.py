@@ -129,6 +129,17 @@ def test_a_prepared_export_streams_as_the_view_does(api):
     assert body.count(f"http://testserver/api/v1/plans/{PLAN}/articles/") == 52
 
 
+def test_a_prepared_export_is_kept_by_the_response_cache_and_still_streamed(api, settings):
+    settings.RESPONSE_CACHE_ENABLED = True
+    url = f"/api/v1/plans/{PLAN}/articles/?format=csv"
+    first, second = api.get(url), api.get(url)
+    assert (first["X-Cache"], second["X-Cache"]) == ("MISS", "HIT")
+    assert first.streaming and second.streaming
+    assert first["ETag"] == second["ETag"]
+    assert b"".join(first.streaming_content) == b"".join(second.streaming_content)
+    assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 def test_a_request_no_response_was_prepared_for_is_answered_by_its_view(api):
     with _counting_queries() as queries:
         response = api.get(f"/api/v1/plans/{PLAN}/articles/?chapter=3&number_min=20")
