@@ -139,9 +139,38 @@ class CanonicalRequest:
         return [self.representation, self.script, self.query]
 
 
+# canonical_request() of recent requests, by what it reads of them; emptied when it holds MEMO_SIZE.
+MEMO_SIZE = 4096
+_memo = {}
+
+
 def canonical_request(request):
     """The canonical form of a Django request, or None when no view answers it with a 200 as asked: the path
-    resolves to no view, or the negotiation fails (the view will answer 400 or 406)."""
+    resolves to no view, or the negotiation fails (the view will answer 400 or 406).
+
+    It depends only on the path, the query string, Accept and Accept-Language (and the URLconf): a request
+    asked again in the same words is not resolved and negotiated again.
+    """
+    meta = request.META
+    asked = (
+        request.path_info,
+        meta.get("QUERY_STRING", ""),
+        meta.get("HTTP_ACCEPT", ""),
+        meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+        getattr(request, "urlconf", None),
+    )
+    try:
+        return _memo[asked]
+    except KeyError:
+        pass
+    canonical = _canonical_request(request)
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[asked] = canonical
+    return canonical
+
+
+def _canonical_request(request):
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:

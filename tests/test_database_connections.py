@@ -5,9 +5,11 @@ each keep theirs for DATABASE_CONN_MAX_AGE seconds. What a restart of the databa
 503, then recovery) is tested in tests/test_database_outage.py.
 """
 
+import time
+
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from tests.conftest import PLAN
 from tests.live import gunicorn, libpq_arguments, request, session_database_env
@@ -40,3 +42,27 @@ def test_one_worker_thread_answers_twenty_uncached_requests_on_one_database_sess
             assert request(port, f"/api/v1/plans/{PLAN}/articles/{number}/")[0] == 200
         assert len(first) == 1
         assert _sessions() == first
+
+
+def test_a_kept_session_the_server_ended_is_found_unusable_without_a_round_trip(tmp_path):
+    """CONN_HEALTH_CHECKS runs is_usable() before each request's first query: it reads the socket and sends nothing
+    (libpq's trace of the protocol stays empty), where Django's own sends a `SELECT 1`."""
+    wrapper = connections.create_connection("default")
+    trace = tmp_path / "libpq.trace"
+    try:
+        wrapper.ensure_connection()
+        with trace.open("w") as out:
+            wrapper.connection.pgconn.trace(out.fileno())
+            assert wrapper.is_usable()
+            wrapper.connection.pgconn.untrace()
+        assert trace.read_text() == ""
+
+        database = wrapper.settings_dict
+        with psycopg.connect(**libpq_arguments(database, database["NAME"])) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [wrapper.connection.info.backend_pid])
+        deadline = time.monotonic() + 5
+        while wrapper.is_usable() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not wrapper.is_usable()
+    finally:
+        wrapper.close()

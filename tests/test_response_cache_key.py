@@ -246,3 +246,14 @@ def test_the_byte_bounded_cache_keeps_what_was_used_last_and_never_an_entry_larg
     assert small.used_bytes < before
     small.clear()
     assert small.used_bytes == 0
+
+
+def test_the_canonical_forms_remembered_are_bounded():
+    from django.test import RequestFactory
+
+    from plan_api import canonical
+
+    factory = RequestFactory()
+    for n in range(canonical.MEMO_SIZE + 10):
+        canonical.canonical_request(factory.get(f"/api/v1/plans/{PLAN}/articles/", {"utm_source": n}))
+    assert 0 < len(canonical._memo) <= canonical.MEMO_SIZE
