@@ -21,9 +21,10 @@ from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.db.models import F
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
+from articles.loader import LoadError
 from articles.models import Article, Chapter
-from articles.selectors import dataset_versions
 from indicators.models import Goal, Initiative, Mention, Principle
 from plan_api.canonical import canonical_request
 from plan_api.models import PreparedResponse
@@ -41,8 +42,8 @@ BATCH = 200
 _LINK_WITH_QUERY = re.compile(re.escape(PLACEHOLDER_ORIGIN).encode() + rb"[^\s\",]*\?")
 
 
-class PrepareError(Exception):
-    pass
+class PrepareError(LoadError):
+    """A view did not answer 200 to a request the loader prepares: the load is rolled back."""
 
 
 def prepare_plan(plan):
@@ -52,7 +53,9 @@ def prepare_plan(plan):
         return 0
     handler = BaseHandler()
     handler.load_middleware()
-    versions = dataset_versions()  # read here, in the loader's transaction: the cache's copy is not yet current
+    # Read here, in the loader's transaction (the cache's copy is not yet current), by the selector the response
+    # cache keys on.
+    versions = import_string(settings.DATASET_VERSIONS)()
     rows = []
     for path, query in plan_requests(plan):
         version, _ = version_of(path, versions)
