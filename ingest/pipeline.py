@@ -9,8 +9,9 @@ transaction.
     opendata.loader.save_open_data   the licence and the term counts
 
 then the plan's collection counts and `updated_at` are set, its most asked-for responses are prepared
-(ingest.prepare) and the response cache is told (after commit as well) that the plan's data changed. Loading is idempotent: a plan whose fixture version, licence and code
-release are already the loaded ones is left untouched; a failure anywhere rolls everything back.
+(ingest.prepare) and the response cache is told (after commit as well) that the plan's data changed. Loading
+is idempotent: a plan whose fixture version, licence and code release are already the loaded ones is left
+untouched; a failure anywhere rolls everything back.
 """
 
 import hashlib

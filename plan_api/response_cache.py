@@ -31,7 +31,8 @@ evicted first, being the least recently used).
 
 Streaming responses (large exports) are not stored, unless they were prepared (plan_api.prepared: their bytes
 are known): they get the same headers, with an ETag derived from the key (the output is a deterministic
-function of it), and are answered 304 when the client already has them. Only 200 responses are stored; errors are recomputed.
+function of it), and are answered 304 when the client already has them. Only 200 responses are stored; errors
+are recomputed.
 
 When the database is unreachable, the last versions this process saw are used, so what is cached is still
 served; anything else falls through to the view, which answers 503.
