@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -21,12 +22,37 @@ def positive_int_param(request, name, *, maximum=None):
     return value
 
 
+class OneQueryPaginator(Paginator):
+    """Django's paginator, which asks an object list that can (`slice_and_count(start, stop)`, as a search's
+    matches can) for the page and the count at once: one query where Django's makes two.
+
+    Pages, counts and errors are Django's: a page past the last (whose slice comes back empty) is counted as
+    Django counts, and is an EmptyPage.
+    """
+
+    def page(self, number):
+        slice_and_count = getattr(self.object_list, "slice_and_count", None)
+        if slice_and_count is None or self.orphans or "count" in self.__dict__:
+            return super().page(number)
+        try:
+            start = (int(number) - 1) * self.per_page
+        except (TypeError, ValueError):
+            start = -1
+        if start < 0:  # not a page number: Django says why
+            return super().page(number)
+        rows, count = slice_and_count(start, start + self.per_page)
+        if count is not None:
+            self.count = count  # the cached_property's value: the page's own count
+        return self._get_page(rows, self.validate_number(number), self)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """Page-number pagination: `page` (from 1) and `page_size` (1 to 100, default 20).
 
     A page beyond the last is a 404; a page or page size that is not a whole number in range is a 400.
     """
 
+    django_paginator_class = OneQueryPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

@@ -14,21 +14,12 @@ read once per dataset version and kept in memory.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.contrib.postgres.search import SearchQueryField, SearchRank
+from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
@@ -54,22 +45,6 @@ class _Matches(Func):
     arg_joiner = " @@ "
     template = "(%(expressions)s)"
     output_field = BooleanField()
-
-
-class _ScoreOf(Func):
-    """`scores[position of the row's id in ids]`, or 0: a score per entry handed to PostgreSQL as two arrays."""
-
-    output_field = FloatField()
-
-    def __init__(self, ids, scores):
-        super().__init__(Value(scores), Value(ids), F("pk"))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (scores, scores_params), (ids, ids_params), (pk, pk_params) = (
-            compiler.compile(expression) for expression in self.source_expressions
-        )
-        sql = f"COALESCE((({scores})::float8[])[array_position(({ids})::bigint[], {pk})], 0)"
-        return sql, (*scores_params, *ids_params, *pk_params)
 
 
 def _tsquery(text):
@@ -148,7 +123,117 @@ class PassageHit:
     title: bool = False
 
 
-class RankedEntries:
+class Ranking:
+    """The entries matching a search, with their score, as SQL (search_entries): a page and its count in one
+    statement, and the same rows as querysets for the rest (an export's iterator, a further filter).
+
+    `segmented` holds per group the entries found by their words (_segmented_hits); `plans` (ids, or None for
+    every plan) and `types` scope the search.
+    """
+
+    def __init__(self, query, segmented, plans, types):
+        self.query, self.segmented, self.plans, self.types = query, segmented, plans, types
+
+    def _where(self, entry):
+        matching = _matching(self.query, self.segmented, entry)
+        conditions, params = [matching.sql], list(matching.params)
+        if self.plans is not None:
+            conditions.append(f"{entry}.plan_id = ANY(%s::bigint[])")
+            params.append(list(self.plans))
+        if self.types:
+            conditions.append(f"{entry}.type = ANY(%s::text[])")
+            params.append(list(self.types))
+        return _Sql(" AND ".join(conditions), tuple(params))
+
+    def page(self, start, stop):
+        """The entries at [start, stop) in search order, each with `score`, `plan_slug` and `total` (how many match
+        in all): ranked and counted on narrow rows, the page's whole rows read last."""
+        score, where = _score(self.query, self.segmented, "e"), self._where("e")
+        columns = ", ".join(f"x.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
+        table = SearchEntry._meta.db_table
+        # Raw SQL: the count as a window over the ranked rows, and the page joined back, in one statement.
+        sql = f"""
+            SELECT {columns}, page.score, page.plan_slug, page.total FROM (
+                SELECT e.id, {score.sql} AS score, p.slug AS plan_slug, e.type, e.number, e.slug,
+                       count(*) OVER () AS total
+                FROM {table} e JOIN {Plan._meta.db_table} p ON p.id = e.plan_id
+                WHERE {where.sql}
+                ORDER BY score DESC, plan_slug, e.type, e.number, e.slug
+                OFFSET %s LIMIT %s
+            ) page JOIN {table} x ON x.id = page.id
+            ORDER BY page.score DESC, page.plan_slug, page.type, page.number, page.slug
+        """
+        return list(SearchEntry.objects.raw(sql, (*score.params, *where.params, start, stop - start)))
+
+    def count(self):
+        where = self._where("e")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {SearchEntry._meta.db_table} e WHERE {where.sql}", where.params)
+            return cursor.fetchone()[0]
+
+    def matching_queryset(self):
+        """The matching entries as a queryset (no score)."""
+        where = self._where(connection.ops.quote_name(SearchEntry._meta.db_table))
+        return SearchEntry.objects.filter(RawSQL(where.sql, where.params, BooleanField()))
+
+    def queryset(self):
+        """The matching entries as a queryset with `score` and `plan_slug`, best first."""
+        score = _score(self.query, self.segmented, connection.ops.quote_name(SearchEntry._meta.db_table))
+        return (
+            self.matching_queryset()
+            .annotate(score=RawSQL(score.sql, score.params, FloatField()), plan_slug=F("plan__slug"))
+            .defer("vector")
+            .order_by("-score", "plan_slug", "type", "number", "slug")
+        )
+
+
+class Entries:
+    """The matches of a search, paged as Django's paginator asks (plan_api.pagination.OneQueryPaginator): a page
+    and the count in one query (Ranking.page); iterated (an export) or filtered further (the site's chapter) as a
+    queryset, in the same order.
+    """
+
+    def __init__(self, ranking, queryset=None, matching=None):
+        self.ranking, self._queryset, self._matching = ranking, queryset, matching
+
+    @cached_property
+    def queryset(self):
+        """The matches as a queryset with `score` and `plan_slug`, best first."""
+        return self._queryset if self._queryset is not None else self.ranking.queryset()
+
+    @cached_property
+    def matching(self):
+        """The matches as a queryset, unranked."""
+        return self._matching if self._matching is not None else self.ranking.matching_queryset()
+
+    def filter(self, *args, **kwargs):
+        """The same matches narrowed as a queryset's filter() narrows: paged through querysets from then on."""
+        return Entries(None, self.queryset.filter(*args, **kwargs), self.matching.filter(*args, **kwargs))
+
+    def slice_and_count(self, start, stop):
+        """The entries at [start, stop) and how many match in all (None when the page is empty: past the end)."""
+        if self.ranking is None:
+            return list(self[start:stop]), self.count()
+        rows = self.ranking.page(start, stop)
+        return rows, (rows[0].total if rows else 0 if start == 0 else None)
+
+    def count(self):
+        return self.ranking.count() if self.ranking is not None else self.matching.count()
+
+    def iterator(self, *args, **kwargs):
+        return self.queryset.iterator(*args, **kwargs)
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.queryset[index]
+
+
+class RankedEntries(Entries):
     """The matches of a one-word query whose word is common in some plans, paged through those plans' precomputed
     rankings (SearchImpact).
 
@@ -156,11 +241,12 @@ class RankedEntries:
     (one query: which plans have one, and their lengths); a slice then reads from each of those plans the first
     `stop` documents (the only ones that can reach the page), ranks every match of the other plans (where the word
     is rare) as usual, and takes the page from the two. Anything else (an export's iterator) is the full queryset,
-    whose order is the same.
+    whose order is the same; a filter (the site's chapter) leaves the rankings for the full queryset filtered.
     """
 
-    def __init__(self, queryset, *, term, plans, types, corpus):
-        self.queryset, self.term, self.plans, self.types, self.corpus = queryset, term, plans, types, corpus
+    def __init__(self, ranking, *, term, plans, types, corpus):
+        super().__init__(ranking)
+        self.term, self.plans, self.types, self.corpus = term, plans, types, corpus
         self._coverage = None
 
     def _rankings(self):
@@ -187,19 +273,14 @@ class RankedEntries:
         scope = set(self.plans) if self.plans is not None else set(self.corpus.plan_ids)
         return sorted(scope - ranked)
 
+    def slice_and_count(self, start, stop):
+        count = self.count()
+        return (list(self[start:stop]) if start < count else []), count
+
     def count(self):
         _, count = self._rankings()
         rest = self._rest()
-        return count + (self.queryset.filter(plan_id__in=rest).count() if rest else 0)
-
-    def iterator(self, *args, **kwargs):
-        return self.queryset.iterator(*args, **kwargs)
-
-    def __iter__(self):
-        return iter(self.queryset)
-
-    def __len__(self):
-        return self.count()
+        return count + (self.matching.filter(plan_id__in=rest).count() if rest else 0)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None or index.stop is None:
@@ -261,7 +342,7 @@ def _impact_page(term, ranked, rest, types, start, stop):
 
 @dataclass
 class SearchResults:
-    entries: QuerySet  # SearchEntry rows with `score` and `plan_slug`, best first (or RankedEntries, which pages alike)
+    entries: Entries  # SearchEntry rows with `score` and `plan_slug`, best first (RankedEntries pages alike)
     query: Interpretation
     segmented: dict = field(default_factory=dict)  # entry id -> PassageHit, for entries found by their words
     plans: list | None = None
@@ -327,44 +408,59 @@ def _segmented_hits(query, plans, types):
     return per_group
 
 
-def _score(query, segmented):
+@dataclass(frozen=True)
+class _Sql:
+    """A piece of SQL over the search entries and its parameters, in the order of its placeholders."""
+
+    sql: str
+    params: tuple = ()
+
+
+def _score(query, segmented, entry):
     """Each group's cover density as typed (ts_rank_cd, no length normalisation) plus what its words close together
-    add (SEGMENTED_*_SCORE per passage), summed over the groups.
+    add (SEGMENTED_*_SCORE per passage), summed over the groups; `entry` is the SQL name of the entry's row.
 
     Summing per group means each term counts by its own frequency, so an article about the topic outranks one
-    that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits.
+    that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits. Equal ranks
+    are broken by the shorter document (TIE_BREAK).
     """
-    total = None
+    total, params = None, []
     for index, group in enumerate(query.groups):
         parts = []
         tsquery = query.group_tsquery(group)
         if tsquery:
-            parts.append(SearchRank(F("vector"), _tsquery(tsquery), weights=RANK_WEIGHTS, cover_density=True))
+            parts.append(f"ts_rank_cd(%s::float4[], {entry}.vector, %s::tsquery)")
+            params += [RANK_WEIGHTS, tsquery]
         hits = segmented[index]
         if hits:
-            ids, scores = list(hits), [hit.score for hit in hits.values()]
-            parts.append(_ScoreOf(ids, scores))
+            # A score per entry handed over as two arrays: scores[position of the row's id in ids], or 0.
+            parts.append(f"COALESCE((%s::float8[])[array_position(%s::bigint[], {entry}.id)], 0)")
+            params += [[hit.score for hit in hits.values()], list(hits)]
         for part in parts:
-            total = part if total is None else total + part
-    tie = Value(TIE_BREAK, output_field=FloatField()) / Cast(1 + F("size"), output_field=FloatField())
-    return ExpressionWrapper(Cast(total, output_field=FloatField()) + tie, output_field=FloatField())
+            total = part if total is None else f"({total} + {part})"
+    return _Sql(f"({total or 0})::float8 + %s / (1 + {entry}.size)::float8", (*params, TIE_BREAK))
 
 
-def _matching(query, segmented, plans, types):
-    """The entries that match every group (as typed, or through their words) and no exclusion."""
-    entries = _scoped(SearchEntry.objects, plans, types)
+def _matching(query, segmented, entry):
+    """True of the entries that match every group (as typed, or through their words) and no exclusion; `entry` is
+    the SQL name of the entry's row."""
+    conditions, params = [], []
     for index, group in enumerate(query.groups):
-        condition = Q()
+        either = []
         tsquery = query.group_tsquery(group)
         if tsquery:
-            condition |= Q(_matches(tsquery))
+            either.append(f"{entry}.vector @@ %s::tsquery")
+            params.append(tsquery)
         if segmented[index]:
-            condition |= Q(pk__in=list(segmented[index]))
-        entries = entries.filter(condition)
+            either.append(f"{entry}.id = ANY(%s::bigint[])")
+            params.append(list(segmented[index]))
+        if either:
+            conditions.append("(" + " OR ".join(either) + ")")
     negative = query.negative_tsquery
     if negative:
-        entries = entries.exclude(_matches(negative))
-    return entries
+        conditions.append(f"NOT ({entry}.vector @@ %s::tsquery)")
+        params.append(negative)
+    return _Sql(" AND ".join(conditions) or "TRUE", tuple(params))
 
 
 def search_entries(*, q, plans=None, types=None, ids=None):
@@ -382,19 +478,16 @@ def search_entries(*, q, plans=None, types=None, ids=None):
     if query.segmented:
         _resolve_conversions(query, scope, types)
     segmented = _segmented_hits(query, scope, types) if query.segmented else [{} for _ in query.groups]
-    entries = (
-        _matching(query, segmented, scope, types)
-        .annotate(score=_score(query, segmented), plan_slug=F("plan__slug"))
-        .defer("vector")
-        .order_by("-score", "plan_slug", "type", "number", "slug")
-    )
+    ranking = Ranking(query, segmented, scope, types)
     hits = {}
     for group_hits in segmented:
         for entry_id, hit in group_hits.items():
             hits.setdefault(entry_id, hit)
     term = _one_word(query)
     if term is not None and term in corpus.ranked:
-        entries = RankedEntries(entries, term=term, plans=scope, types=types, corpus=corpus)
+        entries = RankedEntries(ranking, term=term, plans=scope, types=types, corpus=corpus)
+    else:
+        entries = Entries(ranking)
     return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
 
 
@@ -434,12 +527,18 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
     if query.segmented:
         _resolve_conversions(query, scope, [type])
     segmented = _segmented_hits(query, scope, [type]) if query.segmented else [{} for _ in query.groups]
-    matching = (
-        _matching(query, segmented, None, [type])
-        .filter(plan=OuterRef("plan"), **{key: OuterRef(key)})
-        .annotate(score=_score(query, segmented))
+    # The score of the entry that stands for each object (its plan's entry of this type and key), else NULL: a
+    # correlated subquery in SQL, as search_entries ranks, on the collection's own table.
+    outer, model = connection.ops.quote_name(queryset.model._meta.db_table), queryset.model._meta
+    column = model.get_field(key).column
+    score, matching = _score(query, segmented, "s"), _matching(query, segmented, "s")
+    rank = RawSQL(
+        f"(SELECT {score.sql} FROM {SearchEntry._meta.db_table} s WHERE s.plan_id = {outer}.plan_id AND s.type = %s "
+        f"AND s.{column} = {outer}.{column} AND {matching.sql} LIMIT 1)",
+        (*score.params, type, *matching.params),
+        output_field=FloatField(),
     )
-    found = queryset.annotate(search_rank=Subquery(matching.values("score")[:1])).filter(search_rank__isnull=False)
+    found = queryset.annotate(search_rank=rank).filter(search_rank__isnull=False)
     return FilteredCollection(found, query, plans)
 
 

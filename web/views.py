@@ -9,7 +9,7 @@ API's own parameter and tags), so that a shared link shows the same script.
 import functools
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from indicators.api.serializers import (
 )
 from opendata.selectors import term_get, term_list, term_places
 from plan_api.error_pages import error_response
+from plan_api.pagination import OneQueryPaginator
 from plan_api.scripts import DEFAULT_SCRIPT, SCRIPT_PARAM, UnknownScript, convert_data, parse_script
 from search.api.serializers import SearchResultSerializer
 from search.models import SearchEntry
@@ -258,7 +259,7 @@ def _search_results(request, q, plan, types, chapter):
     entries = results.entries
     if chapter is not None:
         entries = selectors.in_chapter(entries, plan=plan, chapter=chapter)
-    page = _page_of(Paginator(entries, SEARCH_PAGE_SIZE), request.GET.get("page", "1"))
+    page = _page_of(OneQueryPaginator(entries, SEARCH_PAGE_SIZE), request.GET.get("page", "1"))
     highlights = results.query.highlights
     hits = []
     if page is not None:

@@ -255,10 +255,26 @@ def test_words_typed_with_a_space_inside_quotes_must_stand_side_by_side(api):
     assert numbers('"京津冀 交通"') == []  # both words occur, never side by side
 
 
+def test_a_page_and_its_count_come_in_one_query(api, django_assert_num_queries):
+    search(api, q="港", plan=PLAN)
+    # 1. the plan exists; 2. the page, ranked, with the count of all matches beside it
+    with django_assert_num_queries(2):
+        body = search(api, q="养老", plan=PLAN, page_size=2)
+    assert body["count"] == 7 and len(body["results"]) == 2
+    assert body["next"].endswith("page=2&page_size=2&plan=tianjin-15th-fyp-proposals&q=%E5%85%BB%E8%80%81")
+
+
+def test_a_page_past_the_last_is_counted_to_say_so(api):
+    assert search(api, q="养老", plan=PLAN, page=4, page_size=2)["count"] == 7  # the last page: one result
+    response = api.get("/api/v1/search/", {"q": "养老", "plan": PLAN, "page": 5, "page_size": 2})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
 def test_words_typed_together_need_one_more_query_for_their_sentences(api, django_assert_num_queries):
     search(api, q="港", plan=PLAN)
-    # 1. the plan exists; 2. the sentences holding every word; 3. count; 4. the page
-    with django_assert_num_queries(4):
+    # 1. the plan exists; 2. the sentences holding every word; 3. the page and the count
+    with django_assert_num_queries(3):
         body = search(api, q="托育服务", plan=PLAN)
     assert [r["number"] for r in body["results"]] == [40]
 
