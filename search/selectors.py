@@ -1,26 +1,25 @@
 """Search: one selector for the cross-plan endpoint and the bench, one for a collection's `q`.
 
-A search runs in up to three steps, each one SQL query:
+A search runs in up to two steps, each one SQL query:
 
 1. (only when a term is segmented) the passages (sentences) holding every word of a segmentation, found
    through their GIN index and checked here for closeness (search.interpret.close_together);
-2. the count of matching entries: those whose index holds a reading of each term (GIN), or whose passages
-   matched in step 1, minus the exclusions; no ranking;
-3. the page: the same entries ranked, best first.
+2. the page: the entries whose index holds a reading of each term (GIN), or whose passages matched in step 1,
+   minus the exclusions, ranked best first, with the count of all of them beside it (Ranking.page).
 
-A query the plans write as typed is exactly today's steps 2 and 3. The plans' lexicon (aliases, dictionary) is
-read once per dataset version and kept in memory.
+A query the plans write as typed is step 2 alone. A one-word query whose word is common pages through
+precomputed rankings instead (RankedEntries). The SQL is written here rather than built from ORM expressions:
+building and compiling those took longer than PostgreSQL takes to answer. The plans' lexicon (aliases,
+dictionary) is read once per dataset version and kept in memory.
 """
 
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from rest_framework.exceptions import ValidationError
 
 from articles.models import Plan
@@ -37,22 +36,6 @@ SEGMENTED_TITLE_SCORE = 1.0
 SEGMENTED_BODY_SCORE = 0.05
 # At most this many suggestions when nothing matches.
 MAX_SUGGESTIONS = 5
-
-
-class _Matches(Func):
-    """`vector @@ query`: Django's own `=` lookup would wrap our ready tsquery in plainto_tsquery()."""
-
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-
-def _tsquery(text):
-    return Cast(Value(text), output_field=SearchQueryField())
-
-
-def _matches(tsquery):
-    return _Matches(F("vector"), _tsquery(tsquery))
 
 
 # --- the plans' lexicon -------------------------------------------------------------------------------------
@@ -135,15 +118,8 @@ class Ranking:
         self.query, self.segmented, self.plans, self.types = query, segmented, plans, types
 
     def _where(self, entry):
-        matching = _matching(self.query, self.segmented, entry)
-        conditions, params = [matching.sql], list(matching.params)
-        if self.plans is not None:
-            conditions.append(f"{entry}.plan_id = ANY(%s::bigint[])")
-            params.append(list(self.plans))
-        if self.types:
-            conditions.append(f"{entry}.type = ANY(%s::text[])")
-            params.append(list(self.types))
-        return _Sql(" AND ".join(conditions), tuple(params))
+        matching, scope = _matching(self.query, self.segmented, entry), _in_scope(entry, self.plans, self.types)
+        return _Sql(f"{matching.sql} AND {scope.sql}", (*matching.params, *scope.params))
 
     def page(self, start, stop):
         """The entries at [start, stop) in search order, each with `score`, `plan_slug` and `total` (how many match
@@ -349,21 +325,38 @@ class SearchResults:
     types: list | None = None
 
 
-def _scoped(queryset, plans, types):
-    """The rows of these plans (a list of plan ids, or None for every plan) and types. Ids, not slugs: the planner
-    then knows how few rows one plan of many has, and reads them through the (plan, type) index."""
-    if plans is not None:
-        queryset = queryset.filter(plan_id__in=plans)
-    if types:
-        queryset = queryset.filter(type__in=types)
-    return queryset
-
-
 def plan_ids(slugs):
     """The ids of the plans with these slugs (None for None: every plan)."""
     if not slugs:
         return None
     return list(Plan.objects.filter(slug__in=slugs).values_list("id", flat=True))
+
+
+def _in_scope(row, plans, types):
+    """SQL true of the rows (`row`: an entry's or a passage's) of these plans (ids, or None for every plan) and
+    types. Ids, not slugs: the planner then knows how few rows one plan of many has, and reads them through the
+    (plan, type) index."""
+    conditions, params = [], []
+    if plans is not None:
+        conditions.append(f"{row}.plan_id = ANY(%s::bigint[])")
+        params.append(list(plans))
+    if types:
+        conditions.append(f"{row}.type = ANY(%s::text[])")
+        params.append(list(types))
+    return _Sql(" AND ".join(conditions) or "TRUE", tuple(params))
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _holds(tsquery, plans, types):
+    """Whether some entry of these plans and types matches the tsquery."""
+    scope = _in_scope("e", plans, types)
+    sql = f"SELECT 1 FROM {SearchEntry._meta.db_table} e WHERE {scope.sql} AND e.vector @@ %s::tsquery LIMIT 1"
+    return bool(_rows(sql, (*scope.params, tsquery)))
 
 
 def _resolve_conversions(query, plans, types):
@@ -373,7 +366,7 @@ def _resolve_conversions(query, plans, types):
         for term in group:
             if term.converted_segmentations:
                 typed = chain(term.readings[0].text)
-                if typed and _scoped(SearchEntry.objects, plans, types).filter(_matches(typed)).exists():
+                if typed and _holds(typed, plans, types):
                     term.keep_typed_segmentations()
 
 
@@ -383,15 +376,18 @@ def _segmented_hits(query, plans, types):
     alternatives = [t.passage_tsquery for group in query.groups for t in group if t.passage_tsquery]
     if not alternatives:
         return per_group
-    passages = _scoped(SearchPassage.objects, plans, types).filter(_matches(" | ".join(dict.fromkeys(alternatives))))
     # A sentence that holds a reading as typed is counted by the typed match already (and is most of them: the
     # words of 人工智能 stand together wherever it is written): only the others can add a document or a score.
-    typed = {f"typed_{i}": _matches(query.group_tsquery(group)) for i, group in enumerate(query.groups)}
-    passages = passages.annotate(**typed)
+    typed = [query.group_tsquery(group) for group in query.groups]
+    scope = _in_scope("s", plans, types)
+    sql = (
+        "SELECT s.entry_id, s.paragraph, s.title, s.text, "
+        + ", ".join("s.vector @@ %s::tsquery" if tsquery else "FALSE" for tsquery in typed)
+        + f" FROM {SearchPassage._meta.db_table} s WHERE {scope.sql} AND s.vector @@ %s::tsquery ORDER BY s.entry_id, s.id"
+    )
+    params = (*(t for t in typed if t), *scope.params, " | ".join(dict.fromkeys(alternatives)))
     checked = {}  # (group, sentence) -> close together: a sentence the plans repeat is checked once
-    for entry_id, paragraph, title, text, *as_typed in passages.values_list(
-        "entry_id", "paragraph", "title", "text", *typed
-    ):
+    for entry_id, paragraph, title, text, *as_typed in _rows(sql, params):
         for index, group in enumerate(query.groups):
             if as_typed[index]:
                 continue
@@ -586,9 +582,8 @@ def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
     words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
     existing = []
     if len(found) < limit and words:
-        entries = _scoped(SearchEntry.objects, plan_ids(plans), None)
         for word in dict.fromkeys(words):
             tsquery = chain(word)
-            if tsquery and len(word) > 1 and entries.filter(_matches(tsquery)).exists():
+            if tsquery and len(word) > 1 and _holds(tsquery, plan_ids(plans), None):
                 existing.append(word)
     return list(dict.fromkeys(found + existing))[:limit]

@@ -48,11 +48,28 @@ class SearchResultSerializer(serializers.ModelSerializer):
             "match",
         ]
 
+    # Where a field's value is an attribute of the entry under another name.
+    SOURCES = {"plan": "plan_slug"}
+
+    def to_representation(self, entry):
+        """The fields of Meta.fields in order, each a get_<field>() method's value or the entry's attribute: what
+        DRF's own to_representation gives for these fields (declared above for the schema) in a fraction of its
+        time, which matters at twenty results a page."""
+        values = {}
+        for name in self.Meta.fields:
+            method = getattr(self, f"get_{name}", None)
+            values[name] = method(entry) if method is not None else getattr(entry, self.SOURCES.get(name, name))
+        return values
+
     def _url(self, entry):
-        lookup = {"slug": entry.slug} if entry.type == SearchEntry.Type.INITIATIVE else {"number": entry.number}
-        return reverse(
-            f"{entry.type}-detail", kwargs={"plan": entry.plan_slug, **lookup}, request=self.context.get("request")
-        )
+        """The entry's URL, once per entry (url and paragraph_url both need it)."""
+        urls = self.context.setdefault("_urls", {})
+        if entry.pk not in urls:
+            lookup = {"slug": entry.slug} if entry.type == SearchEntry.Type.INITIATIVE else {"number": entry.number}
+            urls[entry.pk] = reverse(
+                f"{entry.type}-detail", kwargs={"plan": entry.plan_slug, **lookup}, request=self.context.get("request")
+            )
+        return urls[entry.pk]
 
     def _passage(self, entry):
         """(paragraph or None, the snippet as [(piece, is_match)]), once per entry."""
