@@ -177,8 +177,9 @@ RESPONSE_CACHE_ENABLED = envbool("RESPONSE_CACHE_ENABLED", True)
 PREPARED_RESPONSES = envbool("PREPARED_RESPONSES", True)
 # Where prepared responses can be: the API's paths under one plan (ingest/prepare.py prepares no others).
 PREPARED_RESPONSE_PATHS = r"^/api/v1/plans/[^/]+/"
-# Whether the loader prepares them (the test suite prepares once, for the plans it loads at the start).
-PREPARE_ON_LOAD = PREPARED_RESPONSES
+# Whether the loader prepares them. Off, a load is quicker and the plan's responses are computed by their views
+# until a load that prepares (the test suite prepares once, for the plans it loads at the start).
+PREPARE_ON_LOAD = PREPARED_RESPONSES and envbool("PREPARE_ON_LOAD", True)
 # The paths the response cache, the validators and the 304s cover: the API and the reading site's pages. Not
 # the health checks (which touch neither database nor cache) nor static files (WhiteNoise, above it).
 RESPONSE_CACHE_PATHS = r"^/(?:api/|plans/|search/|$)"

@@ -49,6 +49,8 @@ BAD_VALUES = [
     ("HTTP_CACHE_MAX_AGE", "5m"),
     ("RESPONSE_CACHE_ENABLED", "maybe"),
     ("RESPONSE_CACHE_TIMEOUT", "a day"),
+    ("PREPARED_RESPONSES", "yes please"),
+    ("PREPARE_ON_LOAD", "later"),
     ("DATASET_VERSION_CHECK_SECONDS", "x"),
     ("MAX_QUERY_STRING_LENGTH", "0"),
     ("MAX_QUERY_VALUE_LENGTH", "long"),
@@ -114,6 +116,10 @@ def test_good_values_are_read_as_documented(monkeypatch):
     assert settings["LOGGING"]["root"]["level"] == "INFO"
     assert settings["ADMIN_PATH"] == "staff-3f9c/"
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
+    quick_load = read("plan_api/settings.py", monkeypatch, PREPARE_ON_LOAD="false")
+    assert (quick_load["PREPARED_RESPONSES"], quick_load["PREPARE_ON_LOAD"]) == (True, False)
+    neither = read("plan_api/settings.py", monkeypatch, PREPARED_RESPONSES="false", PREPARE_ON_LOAD="true")
+    assert (neither["PREPARED_RESPONSES"], neither["PREPARE_ON_LOAD"]) == (False, False)
     gunicorn = read("gunicorn.conf.py", monkeypatch, PORT="8123", WEB_CONCURRENCY="3", GUNICORN_THREADS="2")
     assert (gunicorn["bind"], gunicorn["workers"], gunicorn["threads"]) == ("127.0.0.1:8123", 3, 2)
 
