@@ -353,9 +353,17 @@ def _rows(sql, params):
 
 
 def _holds(tsquery, plans, types):
-    """Whether some entry of these plans and types matches the tsquery."""
-    scope = _in_scope("e", plans, types)
-    sql = f"SELECT 1 FROM {SearchEntry._meta.db_table} e WHERE {scope.sql} AND e.vector @@ %s::tsquery LIMIT 1"
+    """Whether some sentence of these plans and types matches the tsquery (a word or words as typed, which never
+    run across a sentence's end). Sentences, not whole documents: their index terms are small, so checking the
+    candidates the index gives costs little even when none matches (1–2 ms at 101 plans, against 70–100 ms for
+    the documents, whose long index terms are read from TOAST)."""
+    scope = _in_scope("s", plans, types)
+    # Materialized, so that the LIMIT stays out of the match's plan: with it PostgreSQL expects a match early and
+    # reads the whole table in order, every sentence's index terms, when there is none (100–200 ms at 101 plans).
+    sql = (
+        f"WITH found AS MATERIALIZED (SELECT s.id FROM {SearchPassage._meta.db_table} s "
+        f"WHERE {scope.sql} AND s.vector @@ %s::tsquery) SELECT 1 FROM found LIMIT 1"
+    )
     return bool(_rows(sql, (*scope.params, tsquery)))
 
 
