@@ -30,6 +30,9 @@ class OneQueryPaginator(Paginator):
     Django counts, and is an EmptyPage.
     """
 
+    # Beyond this no count can reach (and the database's OFFSET would overflow).
+    LARGEST_OFFSET = 2**31
+
     def page(self, number):
         slice_and_count = getattr(self.object_list, "slice_and_count", None)
         if slice_and_count is None or self.orphans or "count" in self.__dict__:
@@ -38,7 +41,7 @@ class OneQueryPaginator(Paginator):
             start = (int(number) - 1) * self.per_page
         except (TypeError, ValueError):
             start = -1
-        if start < 0:  # not a page number: Django says why
+        if not 0 <= start < self.LARGEST_OFFSET:  # not a page number, or far past any count: Django says why
             return super().page(number)
         rows, count = slice_and_count(start, start + self.per_page)
         if count is not None:

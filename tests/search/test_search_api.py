@@ -264,9 +264,10 @@ def test_a_page_and_its_count_come_in_one_query(api, django_assert_num_queries):
     assert body["next"].endswith("page=2&page_size=2&plan=tianjin-15th-fyp-proposals&q=%E5%85%BB%E8%80%81")
 
 
-def test_a_page_past_the_last_is_counted_to_say_so(api):
+@pytest.mark.parametrize("page", ["5", "3000000000", "9223372036854775808", "1" + "0" * 40])
+def test_a_page_past_the_last_is_counted_to_say_so(api, page):
     assert search(api, q="养老", plan=PLAN, page=4, page_size=2)["count"] == 7  # the last page: one result
-    response = api.get("/api/v1/search/", {"q": "养老", "plan": PLAN, "page": 5, "page_size": 2})
+    response = api.get("/api/v1/search/", {"q": "养老", "plan": PLAN, "page": page, "page_size": 2})
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
 
