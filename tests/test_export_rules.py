@@ -83,6 +83,17 @@ def test_search_csv_gives_the_snippet_as_plain_text_and_the_highlights_in_a_colu
     assert rows[0]["highlights"] == "新質生產力"
 
 
+@pytest.mark.parametrize("q", ["托育服务 OR 养老", "数据交易 -京津冀", "民企 发展", "軟體"])
+def test_search_csv_lists_the_results_in_the_order_and_with_the_scores_of_the_pages(api, q):
+    # The pages come from one ranked statement, an export from a queryset: both from the same pieces of SQL.
+    found = api.get("/api/v1/search/", {"q": q, "page_size": 100}).json()
+    rows = csv_rows(api.get("/api/v1/search/", {"q": q, "format": "csv"}))
+    assert 0 < len(rows) == found["count"]
+    assert [(row["type"], row["number"] or row["slug"], float(row["score"])) for row in rows] == [
+        (result["type"], str(result["number"] or result["slug"]), result["score"]) for result in found["results"]
+    ]
+
+
 def _marked(snippet):
     return [part.split("</mark>")[0] for part in snippet.split("<mark>")[1:]]
 
