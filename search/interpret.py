@@ -60,16 +60,23 @@ class Lexicon:
     tokenizer: object = None  # a jieba tokenizer with those words (plantext.segment.tokenizer)
 
     def alias_forms(self, text):
-        """(form, alias, target) for each way of replacing one alias in the text by one of its targets."""
-        forms = []
-        for alias, targets in self.aliases.items():
+        """(form, alias, target) for each way of replacing one alias in the text by one of its targets. An alias
+        inside a longer one found at the same place is not replaced on its own (上合 in 上合组织, which would read
+        上海合作组织组织)."""
+        found = []  # (start, end, alias)
+        for alias in self.aliases:
             latin = alias.isascii()
             start = text.find(alias)
             while start != -1:
                 end = start + len(alias)
                 if not (latin and (_LATIN.fullmatch(text[start - 1 : start]) or _LATIN.fullmatch(text[end : end + 1]))):
-                    forms.extend((text[:start] + target + text[end:], alias, target) for target in targets)
+                    found.append((start, end, alias))
                 start = text.find(alias, start + 1)
+        forms = []
+        for start, end, alias in found:
+            if any(s <= start and end <= e and e - s > end - start for s, e, _ in found):
+                continue
+            forms.extend((text[:start] + target + text[end:], alias, target) for target in self.aliases[alias])
         return forms
 
 

@@ -68,6 +68,12 @@ def test_latin_aliases_are_read_only_as_whole_latin_words(lexicon):
     assert "人工智能+行动" in readings_of("AI+行动", lexicon)
 
 
+def test_an_alias_inside_a_longer_alias_is_read_only_as_the_longer_one(lexicon):
+    # 上合 and 上合组织 are both aliases of 上海合作组织: 上合组织 is not also read as 上海合作组织组织
+    assert readings_of("上合组织", lexicon) == {"上合组织": "typed", "上海合作组织": "alias"}
+    assert readings_of("上合峰会", lexicon) == {"上合峰会": "typed", "上海合作组织峰会": "alias"}
+
+
 def test_words_typed_together_are_cut_into_words_never_into_single_characters(lexicon):
     assert words_of("托育服务", lexicon) == [("托育", "服务")]  # 托育: two characters jieba knows one by one
     assert words_of("汽车产业", lexicon) == [("汽车", "产业")]  # one jieba word, made of two
