@@ -106,6 +106,11 @@ class PassageHit:
     title: bool = False
 
 
+def _page_columns(entry):
+    """The columns of an entry's row that a page of results reads (all but its index terms), under `entry`."""
+    return ", ".join(f"{entry}.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
+
+
 class Ranking:
     """The entries matching a search, with their score, as SQL (search_entries): a page and its count in one
     statement, and the same rows as querysets for the rest (an export's iterator, a further filter).
@@ -125,11 +130,10 @@ class Ranking:
         """The entries at [start, stop) in search order, each with `score`, `plan_slug` and `total` (how many match
         in all): ranked and counted on narrow rows, the page's whole rows read last."""
         score, where = _score(self.query, self.segmented, "e"), self._where("e")
-        columns = ", ".join(f"x.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
         table = SearchEntry._meta.db_table
         # Raw SQL: the count as a window over the ranked rows, and the page joined back, in one statement.
         sql = f"""
-            SELECT {columns}, page.score, page.plan_slug, page.total FROM (
+            SELECT {_page_columns("x")}, page.score, page.plan_slug, page.total FROM (
                 SELECT e.id, {score.sql} AS score, p.slug AS plan_slug, e.type, e.number, e.slug,
                        count(*) OVER () AS total
                 FROM {table} e JOIN {Plan._meta.db_table} p ON p.id = e.plan_id
@@ -143,9 +147,7 @@ class Ranking:
 
     def count(self):
         where = self._where("e")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {SearchEntry._meta.db_table} e WHERE {where.sql}", where.params)
-            return cursor.fetchone()[0]
+        return _rows(f"SELECT count(*) FROM {SearchEntry._meta.db_table} e WHERE {where.sql}", where.params)[0][0]
 
     def matching_queryset(self):
         """The matching entries as a queryset (no score)."""
@@ -281,10 +283,9 @@ def _impact_page(term, ranked, rest, types, start, stop):
                    p.slug, e.type, 0, e.number, e.slug
             FROM {entries} e JOIN {plan_table} p ON p.id = e.plan_id
             WHERE e.vector @@ %(query)s::tsquery AND e.plan_id = ANY(%(rest)s) {type_filter}"""
-    columns = ", ".join(f"x.{f.column}" for f in SearchEntry._meta.concrete_fields if f.column != "vector")
     # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
     sql = f"""
-        SELECT {columns}, page.score, page.plan AS plan_slug FROM (
+        SELECT {_page_columns("x")}, page.score, page.plan AS plan_slug FROM (
         SELECT id, score, plan, type, position, number, item FROM (
             -- Within a plan (and type) a ranking is already in search order (score, type, number, slug): its
             -- position breaks ties there. The plans of the two parts differ, so their keys never meet.
@@ -590,8 +591,9 @@ def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
     words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
     existing = []
     if len(found) < limit and words:
+        scope = plan_ids(plans)
         for word in dict.fromkeys(words):
             tsquery = chain(word)
-            if tsquery and len(word) > 1 and _holds(tsquery, plan_ids(plans), None):
+            if tsquery and len(word) > 1 and _holds(tsquery, scope, None):
                 existing.append(word)
     return list(dict.fromkeys(found + existing))[:limit]
