@@ -200,14 +200,13 @@ SNIPPET_LENGTH = 120
 _CLAUSE_END = re.compile("[。；;！!？?，,、：:\n]")
 
 
-def _clauses(text):
-    """Offsets (start, end) of the clauses of the text: each ends after a punctuation mark or a newline."""
-    start = 0
-    for match in _CLAUSE_END.finditer(text):
-        yield start, match.end()
-        start = match.end()
-    if start < len(text):
-        yield start, len(text)
+def _clause_ends(text):
+    """The end offset of each clause of the text (its start is the end before it, or 0): a clause ends after a
+    punctuation mark or a newline, and the text's last clause at its end."""
+    ends = [match.end() for match in _CLAUSE_END.finditer(text)]
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    return ends
 
 
 def match_spans(norm, highlights):
@@ -260,24 +259,24 @@ def best_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_
     spans = match_spans(norm, highlights)
     if not spans:
         return None
-    clauses = list(_clauses(text))
-    clause_starts = [start for start, _ in clauses]
+    clause_ends = _clause_ends(text)
+    clause_starts = [0, *clause_ends[:-1]]
     span_starts = [s for s, _ in spans]
     span_ends = [e for _, e in spans]  # non-overlapping and sorted, so the ends are sorted too
     best = None
     # A passage that starts at a clause without a match is never better than the one starting at its first match's
     # clause (which holds the same matches and more), so only clauses holding a match start a passage.
     for first in sorted({bisect.bisect_right(clause_starts, s) - 1 for s in span_starts}):
-        start = clauses[first][0]
+        start = clause_starts[first]
         number = 1 + text.count("\n", 0, start)
         if paragraph is not None and number != paragraph:
             continue
-        end = clauses[first][1]
+        end = clause_ends[first]
         last = first
         # A passage stays within one paragraph.
-        while last + 1 < len(clauses) and clauses[last + 1][1] - start <= length and text[end - 1] != "\n":
+        while last + 1 < len(clause_ends) and clause_ends[last + 1] - start <= length and text[end - 1] != "\n":
             last += 1
-            end = clauses[last][1]
+            end = clause_ends[last]
         lo, hi = bisect.bisect_left(span_starts, start), bisect.bisect_right(span_ends, end)
         if lo >= hi:
             continue
