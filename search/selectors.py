@@ -37,6 +37,8 @@ SEGMENTED_TITLE_SCORE = 1.0
 SEGMENTED_BODY_SCORE = 0.05
 # At most this many suggestions when nothing matches.
 MAX_SUGGESTIONS = 5
+# At most this many terms' coverage (RankedEntries._rankings) kept per Corpus.
+MAX_COVERAGES = 4096
 
 
 # --- the plans' lexicon -------------------------------------------------------------------------------------
@@ -51,13 +53,16 @@ class Corpus:
     lexicon: Lexicon
     plan_ids: frozenset  # every plan searched
     ranked: frozenset  # terms that have a precomputed ranking (SearchImpact) in some of them
+    # What the rankings of a term hold in some plans and types (RankedEntries._rankings), read once per version.
+    coverage: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 def plan_corpus(plans=None):
     """The Corpus of these plans (slugs), or of every plan; cached per dataset version."""
     versions = dataset_versions()
-    scope = tuple(sorted(plans)) if plans else None
-    key = (scope, tuple(sorted((slug, v) for slug, v in versions.items() if scope is None or slug in scope)))
+    scope = tuple(sorted(set(plans))) if plans else None
+    # The versions of the plans searched: for every plan, the digest that names them all (no walk over a thousand).
+    key = (scope, versions.token if scope is None else tuple(versions.get(slug) for slug in scope))
     found = _corpora.get(key)
     if found is None:
         rows = SearchLexicon.objects.all()
@@ -231,6 +236,9 @@ class RankedEntries(Entries):
 
     def _rankings(self):
         """(ids of the plans with a ranking of the term, how many documents those rankings hold), once."""
+        key = (self.term, None if self.plans is None else tuple(self.plans), tuple(self.types or ()))
+        if self._coverage is None:
+            self._coverage = self.corpus.coverage.get(key)
         if self._coverage is None:
             plan_filter = "AND plan_id = ANY(%(plans)s)" if self.plans is not None else ""
             # Raw SQL: two aggregates over the rows of one term, which the ORM says less plainly.
@@ -244,7 +252,10 @@ class RankedEntries(Entries):
             with connection.cursor() as cursor:
                 cursor.execute(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
                 ids, count = cursor.fetchone()
-            self._coverage = (set(ids or ()), count)
+            self._coverage = (frozenset(ids or ()), count)
+            if len(self.corpus.coverage) > MAX_COVERAGES:
+                self.corpus.coverage.clear()
+            self.corpus.coverage[key] = self._coverage
         return self._coverage
 
     def _rest(self):
