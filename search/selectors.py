@@ -128,17 +128,42 @@ class Ranking:
     def __init__(self, query, segmented, plans, types):
         self.query, self.segmented, self.plans, self.types = query, segmented, plans, types
 
-    def _where(self, entry):
-        matching, scope = _matching(self.query, self.segmented, entry), _in_scope(entry, self.plans, self.types)
+    def _where(self, entry, groups=None):
+        matching = _matching(self.query, self.segmented, entry, groups)
+        scope = _in_scope(entry, self.plans, self.types)
         return _Sql(f"{matching.sql} AND {scope.sql}", (*matching.params, *scope.params))
 
     def page(self, start, stop):
         """The entries at [start, stop) in search order, each with `score`, `plan_slug` and `total` (how many match
         in all): ranked and counted on narrow rows, the page's whole rows read last."""
-        score, where = _score(self.query, self.segmented, "e", self.plans, self.types), self._where("e")
         table = SearchEntry._meta.db_table
+        # Where a group also matched through its words, the entries that match it as typed are found once, through
+        # the index (materialized: once, not once per worker), so that those found only through their words are
+        # ranked 0 as typed without reading their index terms (long, from TOAST: 50 ms for 3,000 entries).
+        ctes, cte_params, typed = [], [], {}
+        scope = _in_scope("t", self.plans, self.types)
+        for index, group in enumerate(self.query.groups):
+            tsquery = self.query.group_tsquery(group)
+            if tsquery and self.segmented[index]:
+                ctes.append(
+                    f"typed{index} AS MATERIALIZED (SELECT t.id FROM {table} t "
+                    f"WHERE t.vector @@ %s::tsquery AND {scope.sql})"
+                )
+                cte_params += [tsquery, *scope.params]
+                typed[index] = f"e.id IN (SELECT id FROM typed{index})"
+        # Such a group matches the entries of that set and those found through its words: said so, PostgreSQL reads
+        # those entries by their ids, rather than every entry's index terms (whose cost it cannot tell).
+        groups = {
+            index: _Sql(
+                f"e.id IN (SELECT id FROM typed{index} UNION ALL SELECT unnest(%s::bigint[]))",
+                (list(self.segmented[index]),),
+            )
+            for index in typed
+        }
+        score, where = _score(self.query, self.segmented, "e", typed), self._where("e", groups)
         # Raw SQL: the count as a window over the ranked rows, and the page joined back, in one statement.
         sql = f"""
+            {"WITH " + ", ".join(ctes) if ctes else ""}
             SELECT {_page_columns("x")}, page.score, page.plan_slug, page.total FROM (
                 SELECT e.id, {score.sql} AS score, p.slug AS plan_slug, e.type, e.number, e.slug,
                        count(*) OVER () AS total
@@ -149,7 +174,8 @@ class Ranking:
             ) page JOIN {table} x ON x.id = page.id
             ORDER BY page.score DESC, page.plan_slug, page.type, page.number, page.slug
         """
-        return list(SearchEntry.objects.raw(sql, (*score.params, *where.params, start, stop - start)))
+        params = (*cte_params, *score.params, *where.params, start, stop - start)
+        return list(SearchEntry.objects.raw(sql, params))
 
     def count(self):
         where = self._where("e")
@@ -163,7 +189,7 @@ class Ranking:
     def queryset(self):
         """The matching entries as a queryset with `score` and `plan_slug`, best first."""
         table = connection.ops.quote_name(SearchEntry._meta.db_table)
-        score = _score(self.query, self.segmented, table, self.plans, self.types)
+        score = _score(self.query, self.segmented, table)
         return (
             self.matching_queryset()
             .annotate(score=RawSQL(score.sql, score.params, FloatField()), plan_slug=F("plan__slug"))
@@ -443,14 +469,17 @@ class _Sql:
     params: tuple = ()
 
 
-def _score(query, segmented, entry, plans=None, types=None):
+def _score(query, segmented, entry, typed=None):
     """Each group's cover density as typed (ts_rank_cd, no length normalisation) plus what its words close together
-    add (SEGMENTED_*_SCORE per passage), summed over the groups; `entry` is the SQL name of the entry's row, of
-    these plans (ids, or None for every plan) and types.
+    add (SEGMENTED_*_SCORE per passage), summed over the groups; `entry` is the SQL name of the entry's row.
 
     Summing per group means each term counts by its own frequency, so an article about the topic outranks one
     that names it once; titles are weighted A and bodies D, so a title hit counts as ten body hits. Equal ranks
     are broken by the shorter document (TIE_BREAK).
+
+    An entry that a group matched only through its words is ranked 0 as typed for that group. `typed` may give, per
+    group, SQL that is true of the entries matching the group as typed (Ranking.page's, from the index); else the
+    entry's index terms are checked.
     """
     total, params = None, []
     for index, group in enumerate(query.groups):
@@ -458,16 +487,11 @@ def _score(query, segmented, entry, plans=None, types=None):
         tsquery = query.group_tsquery(group)
         hits = segmented[index]
         if tsquery and hits:
-            # An entry found only through its words is ranked as typed only if it matches as typed: the entries
-            # that do are found once through the index (a hashed set), so that the others' index terms, long and
-            # read from TOAST, are not read to rank them 0 (3,000 entries: 50 ms).
-            scope = _in_scope("t", plans, types)
-            parts.append(
-                f"CASE WHEN {entry}.id IN (SELECT t.id FROM {SearchEntry._meta.db_table} t "
-                f"WHERE t.vector @@ %s::tsquery AND {scope.sql}) "
-                f"THEN ts_rank_cd(%s::float4[], {entry}.vector, %s::tsquery) ELSE 0 END"
-            )
-            params += [tsquery, *scope.params, RANK_WEIGHTS, tsquery]
+            condition, condition_params = (typed or {}).get(index), []
+            if condition is None:
+                condition, condition_params = f"{entry}.vector @@ %s::tsquery", [tsquery]
+            parts.append(f"CASE WHEN {condition} THEN ts_rank_cd(%s::float4[], {entry}.vector, %s::tsquery) ELSE 0 END")
+            params += [*condition_params, RANK_WEIGHTS, tsquery]
         elif tsquery:
             parts.append(f"ts_rank_cd(%s::float4[], {entry}.vector, %s::tsquery)")
             params += [RANK_WEIGHTS, tsquery]
@@ -481,11 +505,15 @@ def _score(query, segmented, entry, plans=None, types=None):
     return _Sql(f"({total or 0})::float8 + %s / (1 + {entry}.size)::float8", (*params, TIE_BREAK))
 
 
-def _matching(query, segmented, entry):
+def _matching(query, segmented, entry, groups=None):
     """True of the entries that match every group (as typed, or through their words) and no exclusion; `entry` is
-    the SQL name of the entry's row."""
+    the SQL name of the entry's row. `groups` may give, per group, SQL (_Sql) that says the same of it."""
     conditions, params = [], []
     for index, group in enumerate(query.groups):
+        if groups and index in groups:
+            conditions.append(groups[index].sql)
+            params += groups[index].params
+            continue
         either = []
         tsquery = query.group_tsquery(group)
         if tsquery:
@@ -571,7 +599,7 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
     # correlated subquery in SQL, as search_entries ranks, on the collection's own table.
     outer, model = connection.ops.quote_name(queryset.model._meta.db_table), queryset.model._meta
     column = model.get_field(key).column
-    score, matching = _score(query, segmented, "s", scope, [type]), _matching(query, segmented, "s")
+    score, matching = _score(query, segmented, "s"), _matching(query, segmented, "s")
     rank = RawSQL(
         f"(SELECT {score.sql} FROM {SearchEntry._meta.db_table} s WHERE s.plan_id = {outer}.plan_id AND s.type = %s "
         f"AND s.{column} = {outer}.{column} AND {matching.sql} LIMIT 1)",
