@@ -23,9 +23,9 @@ is malformed (plan_api.middleware.RejectMalformedQueryMiddleware) or whose negot
 which answers the error, even when the same URL without the bad parameter is cached.
 
 The plans' versions themselves live in the cache under one small key per database (a replica may lag behind the
-primary: a request keys on the versions of the database its views read), as a digest of them that names them
-(the versions are stored under the digest, and each process keeps those it has seen), re-read from the database
-at most every DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes those keys (ingest/pipeline.py calls dataset_changed()),
+primary: a request keys on the versions of the database its views read), as a digest that names them (the
+versions are stored under the digest, and each process keeps those it has seen), re-read from the database at
+most every DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes those keys (ingest/pipeline.py calls dataset_changed()),
 so the next request sees the new version: the loaded plan's responses and the cross-plan ones get new keys,
 and every other plan's cached responses stay valid. Old entries are never read again and expire (or are
 evicted first, being the least recently used).
@@ -97,16 +97,19 @@ def dataset_changed():
     """Forget the cached plan versions so that the next request re-reads them (called by the loader).
 
     Called once inside the loader's transaction (so that the loading process itself sees its change) and
-    once after it commits (so that another process cannot keep a version it read in between).
+    once after it commits (so that another process cannot keep a version it read in between). The keys of the
+    release before (which held the versions themselves) go too, for its processes still running beside this one.
     """
-    keys = [_versions_key(alias) for alias in settings.DATABASES]
+    keys = [key for alias in settings.DATABASES for key in (_versions_key(alias), f"{VERSIONS_KEY}:{alias}")]
     _safe(cache.delete_many, keys)
     transaction.on_commit(lambda: _safe(cache.delete_many, keys))
 
 
 def _versions_key(alias):
-    # Each database's own versions, read from the database the request's views read (a replica may lag).
-    return f"{VERSIONS_KEY}:{alias}"
+    # Each database's own versions, read from the database the request's views read (a replica may lag): their
+    # token. A key of its own, not the one where the release before kept the versions themselves, so that a
+    # process of either release never reads what the other wrote (a deploy over several servers shares Redis).
+    return f"{VERSIONS_KEY}-token:{alias}"
 
 
 def _token_key(token):
@@ -154,10 +157,10 @@ def dataset_versions():
             raise
         return _last_known[alias]  # the database's breaker logs the outage, once per interval
     _last_known[alias] = _remember(versions)
-    timeout = settings.DATASET_VERSION_CHECK_SECONDS
-    # The versions under their token first: a process that reads the token can then find them.
-    _safe(cache.set, _token_key(versions.token), dict(versions), timeout)
-    _safe(cache.set, _versions_key(alias), versions.token, timeout)
+    # The versions under their token first (for longer: a token always names the same versions), so that a process
+    # that reads the token can find them.
+    _safe(cache.set, _token_key(versions.token), dict(versions), settings.RESPONSE_CACHE_TIMEOUT)
+    _safe(cache.set, _versions_key(alias), versions.token, settings.DATASET_VERSION_CHECK_SECONDS)
     return versions
 
 

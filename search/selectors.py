@@ -37,8 +37,8 @@ SEGMENTED_TITLE_SCORE = 1.0
 SEGMENTED_BODY_SCORE = 0.05
 # At most this many suggestions when nothing matches.
 MAX_SUGGESTIONS = 5
-# At most this many terms' coverage (RankedEntries._rankings) kept per Corpus.
-MAX_COVERAGES = 4096
+# At most this many terms' coverage (RankedEntries._rankings) kept per Corpus (with the distinct sets of plans).
+MAX_COVERAGES = 1024
 
 
 # --- the plans' lexicon -------------------------------------------------------------------------------------
@@ -262,7 +262,8 @@ class RankedEntries(Entries):
 
     def _rankings(self):
         """(ids of the plans with a ranking of the term, how many documents those rankings hold), once."""
-        key = (self.term, None if self.plans is None else tuple(self.plans), tuple(self.types or ()))
+        plans = None if self.plans is None else tuple(sorted(set(self.plans)))
+        key = (self.term, plans, tuple(sorted(set(self.types or ()))))
         if self._coverage is None:
             self._coverage = self.corpus.coverage.get(key)
         if self._coverage is None:
@@ -278,10 +279,11 @@ class RankedEntries(Entries):
             with connection.cursor() as cursor:
                 cursor.execute(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
                 ids, count = cursor.fetchone()
-            self._coverage = (frozenset(ids or ()), count)
-            if len(self.corpus.coverage) > MAX_COVERAGES:
+            if len(self.corpus.coverage) >= MAX_COVERAGES:
                 self.corpus.coverage.clear()
-            self.corpus.coverage[key] = self._coverage
+            ids = frozenset(ids or ())
+            ids = self.corpus.coverage.setdefault(ids, ids)  # one set of plans kept once, however many terms share it
+            self._coverage = self.corpus.coverage[key] = (ids, count)
         return self._coverage
 
     def _rest(self):

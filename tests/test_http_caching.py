@@ -202,6 +202,21 @@ def test_with_redis_loading_a_plan_invalidates_its_responses(
     assert api.get("/api/v1/plans/second-plan/").json()["title"] == "第二版"
 
 
+def test_with_redis_shared_with_the_release_before_neither_reads_what_the_other_wrote(api, redis_cache):
+    # During a deploy over several servers, processes of the release before share the Redis. It kept the plans'
+    # versions themselves (a mapping) under "dataset-versions:<database>"; this release keeps a token elsewhere.
+    from plan_api.response_cache import forget_everything
+
+    key = "dataset-versions:default"
+    before = {PLAN: ("an-older-version:0", 0)}  # what a process of the release before left there
+    redis_cache.set(key, before)
+    forget_everything()
+    first = api.get(ARTICLE)
+    assert first.status_code == 200 and first.json()["number"] == 7
+    assert redis_cache.get(key) == before  # left as that release reads it: a mapping, never a token
+    assert isinstance(redis_cache.get("dataset-versions-token:default"), str)  # this release's own key
+
+
 @override_settings(ROOT_URLCONF="tests.urls_streaming")
 def test_a_streaming_response_gets_validators_and_304_but_is_not_stored(api):
     first = api.get("/api/v1/test-export/")

@@ -79,15 +79,16 @@ class SearchResultSerializer(serializers.ModelSerializer):
     def _url_pattern(self, type, plan, name, value):
         """reverse() of the type's detail view for this plan, with `name` set to `value`: reversed once per type and
         plan in a response, with a marker in place of `name`, then the value put in its place as reverse() would
-        (quoted), which costs a twentieth of a reverse() per result."""
+        (quoted), which costs a twentieth of a reverse() per result. The same as reverse() for any number, and any
+        slug other than `.`, `..` or one holding `/` (which slugs never are)."""
         patterns = self.context.setdefault("_url_patterns", {})
         pattern = patterns.get((type, plan, name))
         if pattern is None:
             url = reverse(
                 f"{type}-detail", kwargs={"plan": plan, name: URL_MARKER}, request=self.context.get("request")
             )
-            pattern = patterns[type, plan, name] = url.split(URL_MARKER) if url.count(URL_MARKER) == 1 else None
-        if pattern is None:  # the marker did not come through whole (never so far): reverse as usual
+            pattern = patterns[type, plan, name] = url.split(URL_MARKER) if url.count(URL_MARKER) == 1 else False
+        if pattern is False:  # the marker did not come through whole (never so far): reverse as usual
             return reverse(f"{type}-detail", kwargs={"plan": plan, name: value}, request=self.context.get("request"))
         return quote(value, safe=RFC3986_SUBDELIMS + "/~:@").join(pattern)
 
