@@ -25,10 +25,10 @@ which answers the error, even when the same URL without the bad parameter is cac
 The plans' versions themselves live in the cache under one small key per database (a replica may lag behind the
 primary: a request keys on the versions of the database its views read), as a digest that names them (the
 versions are stored under the digest, and each process keeps those it has seen), re-read from the database at
-most every DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes those keys (ingest/pipeline.py calls dataset_changed()),
-so the next request sees the new version: the loaded plan's responses and the cross-plan ones get new keys,
-and every other plan's cached responses stay valid. Old entries are never read again and expire (or are
-evicted first, being the least recently used).
+most every DATASET_VERSION_CHECK_SECONDS. Loading a plan deletes those keys (ingest/pipeline.py calls
+dataset_changed()), so the next request sees the new version: the loaded plan's responses and the cross-plan
+ones get new keys, and every other plan's cached responses stay valid. Old entries are never read again and
+expire (or are evicted first, being the least recently used).
 
 Streaming responses (large exports) are not stored, unless they were prepared (plan_api.prepared: their bytes
 are known): they get the same headers, with an ETag derived from the key (the output is a deterministic
@@ -132,7 +132,7 @@ def _remember(versions):
 def _cached_versions(alias):
     """The versions the cache holds for the database, or None."""
     token = _safe(cache.get, _versions_key(alias))
-    if token is None or not isinstance(token, str):
+    if not isinstance(token, str):  # none, or what another release keeps there
         return None
     versions = _by_token.get(token)
     if versions is None:

@@ -140,7 +140,9 @@ class Ranking:
         # Where a group also matched through its words, the entries that match it as typed are found once, through
         # the index (materialized: once, not once per worker), so that those found only through their words are
         # ranked 0 as typed without reading their index terms (long, from TOAST: 50 ms for 3,000 entries).
-        ctes, cte_params, typed = [], [], {}
+        # Such a group then matches the entries of that set and those found through its words: said so, PostgreSQL
+        # reads those entries by their ids, rather than every entry's index terms (whose cost it cannot tell).
+        ctes, cte_params, typed, groups = [], [], {}, {}
         scope = _in_scope("t", self.plans, self.types)
         for index, group in enumerate(self.query.groups):
             tsquery = self.query.group_tsquery(group)
@@ -151,15 +153,10 @@ class Ranking:
                 )
                 cte_params += [tsquery, *scope.params]
                 typed[index] = f"e.id IN (SELECT id FROM typed{index})"
-        # Such a group matches the entries of that set and those found through its words: said so, PostgreSQL reads
-        # those entries by their ids, rather than every entry's index terms (whose cost it cannot tell).
-        groups = {
-            index: _Sql(
-                f"e.id IN (SELECT id FROM typed{index} UNION ALL SELECT unnest(%s::bigint[]))",
-                (list(self.segmented[index]),),
-            )
-            for index in typed
-        }
+                groups[index] = _Sql(
+                    f"e.id IN (SELECT id FROM typed{index} UNION ALL SELECT unnest(%s::bigint[]))",
+                    (list(self.segmented[index]),),
+                )
         score, where = _score(self.query, self.segmented, "e", typed), self._where("e", groups)
         # Raw SQL: the count as a window over the ranked rows, and the page joined back, in one statement.
         sql = f"""
@@ -262,9 +259,9 @@ class RankedEntries(Entries):
 
     def _rankings(self):
         """(ids of the plans with a ranking of the term, how many documents those rankings hold), once."""
-        plans = None if self.plans is None else tuple(sorted(set(self.plans)))
-        key = (self.term, plans, tuple(sorted(set(self.types or ()))))
         if self._coverage is None:
+            plans = None if self.plans is None else tuple(sorted(set(self.plans)))
+            key = (self.term, plans, tuple(sorted(set(self.types or ()))))
             self._coverage = self.corpus.coverage.get(key)
         if self._coverage is None:
             plan_filter = "AND plan_id = ANY(%(plans)s)" if self.plans is not None else ""
@@ -276,9 +273,7 @@ class RankedEntries(Entries):
                 WHERE term = %(term)s AND (type = '' OR type = ANY(%(kinds)s)) {plan_filter}
             """
             kinds = list(self.types) if self.types else [""]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
-                ids, count = cursor.fetchone()
+            ((ids, count),) = _rows(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
             if len(self.corpus.coverage) >= MAX_COVERAGES:
                 self.corpus.coverage.clear()
             ids = frozenset(ids or ())

@@ -72,8 +72,8 @@ class SearchResultSerializer(serializers.ModelSerializer):
         urls = self.context.setdefault("_urls", {})
         if entry.pk not in urls:
             initiative = entry.type == SearchEntry.Type.INITIATIVE
-            key = str(entry.slug) if initiative else str(entry.number)
-            urls[entry.pk] = self._url_pattern(entry.type, entry.plan_slug, "slug" if initiative else "number", key)
+            name, value = ("slug", entry.slug) if initiative else ("number", entry.number)
+            urls[entry.pk] = self._url_pattern(entry.type, entry.plan_slug, name, str(value))
         return urls[entry.pk]
 
     def _url_pattern(self, type, plan, name, value):
