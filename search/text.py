@@ -19,6 +19,7 @@ ORed in. Everything the query parser emits is a quoted lexeme of word characters
 """
 
 import bisect
+import functools
 import html
 import re
 
@@ -198,15 +199,19 @@ def check_query(q):
 
 SNIPPET_LENGTH = 120
 _CLAUSE_END = re.compile("[。；;！!？?，,、：:\n]")
+_NEWLINE = re.compile("\n")
 
 
-def _clause_ends(text):
-    """The end offset of each clause of the text (its start is the end before it, or 0): a clause ends after a
-    punctuation mark or a newline, and the text's last clause at its end."""
+@functools.lru_cache(maxsize=4096)
+def _clauses(text):
+    """(the start offset of each clause of the text, the end offset of each, the offset of each newline): a clause
+    ends after a punctuation mark or a newline, and the text's last clause at its end. Kept for the texts seen
+    last, in a process: a search shows the same documents' snippets again and again."""
     ends = [match.end() for match in _CLAUSE_END.finditer(text)]
     if not ends or ends[-1] < len(text):
         ends.append(len(text))
-    return ends
+    newlines = tuple(match.start() for match in _NEWLINE.finditer(text))
+    return (0, *ends[:-1]), tuple(ends), newlines
 
 
 def match_spans(norm, highlights):
@@ -259,8 +264,7 @@ def best_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_
     spans = match_spans(norm, highlights)
     if not spans:
         return None
-    clause_ends = _clause_ends(text)
-    clause_starts = [0, *clause_ends[:-1]]
+    clause_starts, clause_ends, newlines = _clauses(text)
     span_starts = [s for s, _ in spans]
     span_ends = [e for _, e in spans]  # non-overlapping and sorted, so the ends are sorted too
     best = None
@@ -268,15 +272,16 @@ def best_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_
     # clause (which holds the same matches and more), so only clauses holding a match start a passage.
     for first in sorted({bisect.bisect_right(clause_starts, s) - 1 for s in span_starts}):
         start = clause_starts[first]
-        number = 1 + text.count("\n", 0, start)
+        before = bisect.bisect_left(newlines, start)  # the newlines before the clause
+        number = 1 + before
         if paragraph is not None and number != paragraph:
             continue
-        end = clause_ends[first]
-        last = first
-        # A passage stays within one paragraph.
-        while last + 1 < len(clause_ends) and clause_ends[last + 1] - start <= length and text[end - 1] != "\n":
-            last += 1
-            end = clause_ends[last]
+        # The clauses from `first` on that end within `length` of its start (at least `first`), up to the end of
+        # its paragraph (the clause that ends with the next newline): a passage stays within one paragraph.
+        last = max(first, bisect.bisect_right(clause_ends, start + length) - 1)
+        if before < len(newlines):
+            last = min(last, bisect.bisect_left(clause_ends, newlines[before] + 1))
+        end = clause_ends[last]
         lo, hi = bisect.bisect_left(span_starts, start), bisect.bisect_right(span_ends, end)
         if lo >= hi:
             continue

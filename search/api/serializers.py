@@ -1,10 +1,14 @@
+from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote
 
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 
 from search.interpret import ALIAS, NUMBER, REGIONAL, SEGMENTED, TYPED, VARIANT
 from search.models import SearchEntry
@@ -17,6 +21,39 @@ PARAGRAPHED = (SearchEntry.Type.ARTICLE, SearchEntry.Type.CHAPTER)
 # Stands for a number or slug in a result URL reversed once per type and plan (SearchResultSerializer._url_pattern):
 # letters and digits only, which a URL pattern's [^/]+ accepts and reverse() leaves as they are.
 URL_MARKER = "0urlmarker0"
+
+
+# Result URLs with a marker (SearchResultSerializer._url_pattern), by what reverse() reads of the request and the
+# type, plan and name: at most this many kept in a process.
+_URL_PATTERNS = {}
+MAX_URL_PATTERNS = 4096
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every result of a response reads of the serializer's context (SearchResultSerializer._shared)."""
+
+    request: object
+    query: object  # search.interpret.Interpretation, or None
+    highlights: list
+    segmented: dict  # {entry id: selectors.PassageHit}
+    reversing: tuple | None  # _reversing(request)
+
+
+def _reversing(request):
+    """Everything DRF's reverse() reads besides the view and its arguments: the versioning scheme and version, the
+    script prefix and URLconf of the thread, the scheme and host (build_absolute_uri), and the ?format= that it
+    keeps in the URL."""
+    if request is None:
+        return None
+    return (
+        type(getattr(request, "versioning_scheme", None)),
+        getattr(request, "version", None),
+        get_script_prefix(),
+        get_urlconf(),
+        request.build_absolute_uri("/"),
+        request.GET.get(api_settings.URL_FORMAT_OVERRIDE) if api_settings.URL_FORMAT_OVERRIDE else None,
+    )
 
 
 class SearchResultSerializer(serializers.ModelSerializer):
@@ -56,55 +93,68 @@ class SearchResultSerializer(serializers.ModelSerializer):
 
     # Where a field's value is an attribute of the entry under another name.
     SOURCES = {"plan": "plan_slug"}
+    # The last entry's URL and passage (_parts): several fields read them, one entry after another.
+    _last = None
+
+    @cached_property
+    def _getters(self):
+        """(field, its get_<field>() method or None, the entry's attribute) for each of Meta.fields, in order."""
+        return [(name, getattr(self, f"get_{name}", None), self.SOURCES.get(name, name)) for name in self.Meta.fields]
+
+    @cached_property
+    def _shared(self):
+        """What every result reads of the context, looked up once (DRF's `context` walks up to the root serializer
+        on every access)."""
+        context = self.context
+        query, request = context.get("query"), context.get("request")
+        return _Shared(
+            request=request,
+            query=query,
+            highlights=query.highlights if query is not None else [],
+            segmented=context.get("segmented", {}),
+            reversing=_reversing(request),
+        )
 
     def to_representation(self, entry):
         """The fields of Meta.fields in order, each a get_<field>() method's value or the entry's attribute: what
         DRF's own to_representation gives for these fields (declared above for the schema) in a fraction of its
         time, which matters at twenty results a page."""
-        values = {}
-        for name in self.Meta.fields:
-            method = getattr(self, f"get_{name}", None)
-            values[name] = method(entry) if method is not None else getattr(entry, self.SOURCES.get(name, name))
-        return values
+        return {name: get(entry) if get is not None else getattr(entry, source) for name, get, source in self._getters}
+
+    def _parts(self, entry):
+        """(entry, its URL, its paragraph or None, its snippet as [(piece, is_match)]), made once per entry."""
+        if self._last is None or self._last[0] is not entry:
+            self._last = (entry, self._url(entry), *self._find_passage(entry))
+        return self._last
 
     def _url(self, entry):
-        """The entry's URL, once per entry (url and paragraph_url both need it)."""
-        urls = self.context.setdefault("_urls", {})
-        if entry.pk not in urls:
-            initiative = entry.type == SearchEntry.Type.INITIATIVE
-            name, value = ("slug", entry.slug) if initiative else ("number", entry.number)
-            urls[entry.pk] = self._url_pattern(entry.type, entry.plan_slug, name, str(value))
-        return urls[entry.pk]
+        initiative = entry.type == SearchEntry.Type.INITIATIVE
+        name, value = ("slug", entry.slug) if initiative else ("number", entry.number)
+        return self._url_pattern(entry.type, entry.plan_slug, name, str(value))
 
     def _url_pattern(self, type, plan, name, value):
-        """reverse() of the type's detail view for this plan, with `name` set to `value`: reversed once per type and
-        plan in a response, with a marker in place of `name`, then the value put in its place as reverse() would
-        (quoted), which costs a twentieth of a reverse() per result. The same as reverse() for any number, and any
-        slug other than `.`, `..` or one holding `/` (which slugs never are)."""
-        patterns = self.context.setdefault("_url_patterns", {})
-        pattern = patterns.get((type, plan, name))
+        """reverse() of the type's detail view for this plan, with `name` set to `value`: reversed with a marker in
+        place of `name` once per type and plan in a process (for requests that reverse alike: _reversing), then the
+        value put in its place as reverse() would (quoted), which costs a twentieth of a reverse() per result. The
+        same as reverse() for any number, and any slug other than `.`, `..` or one holding `/` (which slugs never
+        are)."""
+        shared = self._shared
+        key = (shared.reversing, type, plan, name)
+        pattern = _URL_PATTERNS.get(key)
         if pattern is None:
-            url = reverse(
-                f"{type}-detail", kwargs={"plan": plan, name: URL_MARKER}, request=self.context.get("request")
-            )
-            pattern = patterns[type, plan, name] = url.split(URL_MARKER) if url.count(URL_MARKER) == 1 else False
+            url = reverse(f"{type}-detail", kwargs={"plan": plan, name: URL_MARKER}, request=shared.request)
+            pattern = url.split(URL_MARKER) if url.count(URL_MARKER) == 1 else False
+            if len(_URL_PATTERNS) >= MAX_URL_PATTERNS:
+                _URL_PATTERNS.clear()
+            _URL_PATTERNS[key] = pattern
         if pattern is False:  # the marker did not come through whole (never so far): reverse as usual
-            return reverse(f"{type}-detail", kwargs={"plan": plan, name: value}, request=self.context.get("request"))
+            return reverse(f"{type}-detail", kwargs={"plan": plan, name: value}, request=shared.request)
         return quote(value, safe=RFC3986_SUBDELIMS + "/~:@").join(pattern)
 
-    def _passage(self, entry):
-        """(paragraph or None, the snippet as [(piece, is_match)]), once per entry."""
-        cache = self.context.setdefault("_passages", {})
-        if entry.pk not in cache:
-            cache[entry.pk] = self._find_passage(entry)
-        return cache[entry.pk]
-
     def _find_passage(self, entry):
-        if "_highlights" not in self.context:  # the same for every result: computed once
-            query = self.context.get("query")
-            self.context["_highlights"] = query.highlights if query is not None else []
-        highlights = self.context["_highlights"]
-        hit = self.context.get("segmented", {}).get(entry.pk)
+        """(paragraph or None, the snippet as [(piece, is_match)])."""
+        highlights = self._shared.highlights
+        hit = self._shared.segmented.get(entry.pk)
         paragraphed = entry.type in PARAGRAPHED
         if hit is not None and hit.paragraph and paragraphed:
             found = best_passage(entry.body, highlights, norm=entry.body_norm, paragraph=hit.paragraph)
@@ -121,7 +171,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, entry):
-        return self._url(entry)
+        return self._parts(entry)[1]
 
     @extend_schema_field(
         {
@@ -144,7 +194,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
         }
     )
     def get_snippet(self, entry):
-        return marked_html(self._passage(entry)[1])
+        return marked_html(self._parts(entry)[3])
 
     @extend_schema_field(
         {
@@ -157,7 +207,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
         }
     )
     def get_paragraph(self, entry):
-        return self._passage(entry)[0]
+        return self._parts(entry)[2]
 
     @extend_schema_field(
         {
@@ -167,8 +217,8 @@ class SearchResultSerializer(serializers.ModelSerializer):
         }
     )
     def get_paragraph_url(self, entry):
-        paragraph = self._passage(entry)[0]
-        return None if paragraph is None else f"{self._url(entry)}#p{paragraph}"
+        _, url, paragraph, _ = self._parts(entry)
+        return None if paragraph is None else f"{url}#p{paragraph}"
 
     @extend_schema_field(
         {
@@ -183,10 +233,8 @@ class SearchResultSerializer(serializers.ModelSerializer):
         }
     )
     def get_match(self, entry):
-        query = self.context.get("query")
-        if query is None:
-            return TYPED
-        return match_of(entry, query, self.context.get("segmented", {}))
+        shared = self._shared
+        return TYPED if shared.query is None else match_of(entry, shared.query, shared.segmented)
 
 
 class ReadingSerializer(serializers.Serializer):
@@ -248,9 +296,9 @@ class SearchResultTableSerializer(SearchResultSerializer):
         }
     )
     def get_snippet(self, entry):
-        return "".join(piece for piece, _ in self._passage(entry)[1])
+        return "".join(piece for piece, _ in self._parts(entry)[3])
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_highlights(self, entry):
         """The matches the snippet shows, each once, in the order they first appear."""
-        return list(dict.fromkeys(piece for piece, is_match in self._passage(entry)[1] if is_match))
+        return list(dict.fromkeys(piece for piece, is_match in self._parts(entry)[3] if is_match))
