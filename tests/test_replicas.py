@@ -102,6 +102,36 @@ def test_every_query_of_a_request_goes_to_one_replica(api):
     assert used == set(REPLICAS)  # 20 requests, each replica chosen at random: both were used
 
 
+@pytest.mark.parametrize(
+    "q",
+    [
+        "推进",  # a common word: its precomputed rankings, then the page
+        "托育服务",  # words the plan writes apart: the sentences that hold them, then the page
+        "京津冀 -交通",  # an exclusion
+        "民企",  # an alias
+    ],
+)
+def test_every_query_of_a_search_goes_to_one_replica(api, q):
+    from search.selectors import forget_corpora
+
+    for _ in range(4):
+        cache.clear()
+        response_cache.forget_everything()
+        forget_corpora()  # so that the search reads the plans' lexicon and a word's rankings again
+        aliases = ("default", *REPLICAS)
+        captured = {alias: CaptureQueriesContext(connections[alias]) for alias in aliases}
+        for context in captured.values():
+            context.__enter__()
+        try:
+            response = api.get("/api/v1/search/", {"q": q})
+        finally:
+            for context in captured.values():
+                context.__exit__(None, None, None)
+        assert response.status_code == 200 and response.json()["count"] > 0
+        read_from = {alias for alias, context in captured.items() if len(context)}
+        assert len(read_from) == 1 and read_from <= set(REPLICAS), (q, read_from)
+
+
 def test_a_cached_answer_is_only_served_for_the_replica_it_was_read_from(api, monkeypatch):
     # The dice of the replica choice, loaded: requests alternate between the two replicas.
     turns = itertools.cycle(REPLICAS)
