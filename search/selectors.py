@@ -278,18 +278,22 @@ class Entries:
 
 class RankedEntries(Entries):
     """The matches of a one-word query whose word is common in some plans, paged through those plans' precomputed
-    rankings (SearchImpact).
+    rankings (SearchImpact); with or without exclusions.
 
     Django's paginator asks for a count and a slice. Both start from the rankings of the term in the plans searched
     (one query: which plans have one, and their lengths); a slice then reads from each of those plans the first
     `stop` documents (the only ones that can reach the page), ranks every match of the other plans (where the word
     is rare) as usual, and takes the page from the two. Anything else (an export's iterator) is the full queryset,
     whose order is the same; a filter (the site's chapter) leaves the rankings for the full queryset filtered.
+
+    An exclusion leaves every other match's score as it was, so the rankings still hold the order: the documents
+    that match an excluded term (found through the index, not ranked) are left out of them, and of their count.
     """
 
     def __init__(self, ranking, *, term, plans, types, corpus):
         super().__init__(ranking)
         self.term, self.plans, self.types, self.corpus = term, plans, types, corpus
+        self.negative = ranking.query.negative_tsquery
         self._coverage = None
 
     def _rankings(self):
@@ -323,13 +327,39 @@ class RankedEntries(Entries):
         return sorted(scope - ranked)
 
     def slice_and_count(self, start, stop):
+        if self.negative and stop > start:
+            # With exclusions the page counts what is left beside it (one statement finds the excluded once).
+            ranked, _ = self._rankings()
+            rows = self._page(ranked, start, stop, total=True)
+            if rows:
+                return rows, rows[0].total
         count = self.count()
         return (list(self[start:stop]) if start < count else []), count
 
     def count(self):
-        _, count = self._rankings()
+        ranked, count = self._rankings()
+        if self.negative and ranked:
+            count -= self._excluded_count(ranked)
         rest = self._rest()
         return count + (self.matching.filter(plan_id__in=rest).count() if rest else 0)
+
+    def _excluded_count(self, ranked):
+        """How many documents of the rankings of the term in the plans `ranked` match an excluded term."""
+        sql = f"""
+            {_excluded_sql(self.plans is not None)}
+            SELECT count(*) FROM {SearchImpact._meta.db_table} i, unnest(i.entries) AS u(id)
+            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s)
+              AND u.id IN (SELECT id FROM excluded)
+        """
+        kinds = list(self.types) if self.types else [""]
+        params = {
+            "term": self.term,
+            "kinds": kinds,
+            "ranked": sorted(ranked),
+            "query": chain(self.term),
+            "negative": self.negative,
+        }
+        return _rows(sql, params)[0][0]
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None or index.stop is None:
@@ -338,33 +368,72 @@ class RankedEntries(Entries):
         if stop <= start:
             return []
         ranked, _ = self._rankings()
-        return _impact_page(self.term, sorted(ranked), self._rest(), self.types, start, stop)
+        return self._page(ranked, start, stop)
+
+    def _page(self, ranked, start, stop, *, total=False):
+        scoped = self.plans is not None
+        return _impact_page(
+            self.term,
+            sorted(ranked),
+            self._rest(),
+            self.types,
+            start,
+            stop,
+            negative=self.negative,
+            scoped=scoped,
+            total=total,
+        )
 
 
-def _impact_page(term, ranked, rest, types, start, stop):
+def _excluded_sql(scoped):
+    """SQL for `excluded`: the documents that match both the word (`query`) and an excluded term (`negative`), in the
+    plans `ranked` when the search is `scoped` to some plans (else in all: a ranking holds only its own plan's
+    documents). Found once (materialized) through the index, which intersects the two, and checked one by one only
+    where the index cannot tell (a word of several characters): fewer than the matches of the word or of the
+    excluded term alone. Checking every match of the word took 10 µs a document (their index terms are long, read
+    from TOAST): 130 ms for 京津冀 at 1,001 plans. Across all plans a filter on them led PostgreSQL to check every
+    document of them instead of using the index."""
+    scope = "AND n.plan_id = ANY(%(ranked)s)" if scoped else ""
+    return (
+        f"WITH excluded AS MATERIALIZED (SELECT n.id FROM {SearchEntry._meta.db_table} n "
+        f"WHERE n.vector @@ (%(query)s::tsquery && %(negative)s::tsquery) {scope})"
+    )
+
+
+def _impact_page(term, ranked, rest, types, start, stop, *, negative=None, scoped=True, total=False):
     """The Hits at [start, stop) for a one-word query: the first `stop` of the rankings of the term in the plans
-    `ranked`, and every match (ranked) in the plans `rest`."""
+    `ranked`, and every match (ranked) in the plans `rest`; none that match the tsquery `negative` (exclusions),
+    which the rankings are then read past their first `stop` to leave out (`scoped`: the search names its plans).
+    With `total`, each Hit's `total` says how many match in all (then the rankings are read whole)."""
     impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
-    type_filter = "AND e.type = ANY(%(types)s)" if types else ""
+    rest_filter = "AND e.type = ANY(%(types)s)" if types else ""
     weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+    # Without exclusions a plan's first `stop` documents are all that can reach the page; with them, the ranking is
+    # read past those to leave out the excluded.
+    ranking = "unnest(i.entries, i.scores)" if total else "unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s])"
+    exclusion = ""
+    if negative:
+        rest_filter += " AND NOT (e.vector @@ %(negative)s::tsquery)"
+        ranking, exclusion = "unnest(i.entries, i.scores)", "AND u.id NOT IN (SELECT id FROM excluded)"
     rest_part = f"""
             UNION ALL
             SELECT e.id,
                    ts_rank_cd(%(weights)s::float4[], e.vector, %(query)s::tsquery)::float8 + %(tie)s / (1 + e.size),
                    p.slug, e.type, 0, e.number, e.slug
             FROM {entries} e JOIN {plan_table} p ON p.id = e.plan_id
-            WHERE e.vector @@ %(query)s::tsquery AND e.plan_id = ANY(%(rest)s) {type_filter}"""
+            WHERE e.vector @@ %(query)s::tsquery AND e.plan_id = ANY(%(rest)s) {rest_filter}"""
     # Raw SQL: per-plan array slices merged with a ranked remainder, in one statement the ORM cannot say.
     sql = f"""
-        SELECT {_page_columns("x")}, page.score, page.plan AS plan_slug FROM (
-        SELECT id, score, plan, type, position, number, item FROM (
+        {_excluded_sql(scoped) if negative else ""}
+        SELECT {_page_columns("x")}, page.score, page.plan AS plan_slug{", page.total" if total else ""} FROM (
+        SELECT id, score, plan, type, position, number, item{", count(*) OVER () AS total" if total else ""} FROM (
             -- Within a plan (and type) a ranking is already in search order (score, type, number, slug): its
             -- position breaks ties there. The plans of the two parts differ, so their keys never meet.
             SELECT u.id, u.score, p.slug AS plan, NULLIF(i.type, '') AS type, u.position, NULL::int AS number,
                    NULL AS item
             FROM {impacts} i JOIN {plan_table} p ON p.id = i.plan_id,
-                 LATERAL unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s]) WITH ORDINALITY AS u(id, score, position)
-            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s)
+                 LATERAL {ranking} WITH ORDINALITY AS u(id, score, position)
+            WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s) {exclusion}
             {rest_part if rest else ""}
         ) ranked
         ORDER BY score DESC, plan, type, position, number, item
@@ -382,6 +451,7 @@ def _impact_page(term, ranked, rest, types, start, stop):
         "weights": weights,
         "tie": TIE_BREAK,
         "query": chain(term),
+        "negative": negative,
         "start": start,
         "limit": stop - start,
     }
@@ -593,9 +663,9 @@ def search_entries(*, q, plans=None, types=None, ids=None):
 
 
 def _one_word(query):
-    """The term of a query that is one word read only as typed (no other reading, no words apart, nothing
-    excluded): the queries whose ranking the plans have precomputed when the word is common."""
-    if len(query.groups) != 1 or len(query.groups[0]) != 1 or query.negatives:
+    """The term of a query that is one word read only as typed (no other reading, no words apart), with or without
+    exclusions: the queries whose ranking the plans have precomputed when the word is common."""
+    if len(query.groups) != 1 or len(query.groups[0]) != 1:
         return None
     (term,) = query.groups[0]
     if len(term.readings) != 1 or term.segmentations:

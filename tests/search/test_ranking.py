@@ -34,6 +34,28 @@ def test_a_common_word_pages_as_ranking_every_match_does(two_plans, q, types):
         assert page(results.entries, start, stop) == page(full, start, stop)
 
 
+@pytest.mark.parametrize(
+    "q",
+    [
+        "发展 -京津冀",
+        "建设 -交通 -生态",
+        "服务 -养老",
+        "创新 -科技创新",
+        "港 -天津",  # leaves out nearly everything
+        '产业 -"新质生产力"',
+        "发展 -量子计算机",  # an exclusion the plans never write: nothing left out
+    ],
+)
+@pytest.mark.parametrize("types", [None, ["article"], ["goal", "article"]])
+def test_a_common_word_with_exclusions_pages_as_ranking_every_match_does(two_plans, q, types):
+    results = search_entries(q=q, types=types)
+    assert isinstance(results.entries, RankedEntries)  # the word's rankings, less the excluded documents
+    full = results.entries.queryset
+    assert results.entries.count() == full.count()
+    for start, stop in [(0, 20), (20, 40), (5, 12), (0, 100)]:
+        assert page(results.entries, start, stop) == page(full, start, stop)
+
+
 def test_common_words_have_precomputed_rankings_and_rare_ones_none():
     terms = set(SearchImpact.objects.filter(plan__slug=PLAN, type="").values_list("term", flat=True))
     assert {"发展", "建设", "港"} <= terms
