@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
@@ -42,15 +43,15 @@ class _Shared:
 
 def _reversing(request):
     """Everything DRF's reverse() reads besides the view and its arguments: the versioning scheme and version, the
-    script prefix and URLconf of the thread, the scheme and host (build_absolute_uri), and the ?format= that it
-    keeps in the URL."""
+    script prefix and URLconf of the thread (else the settings'), the scheme and host (build_absolute_uri), and the
+    ?format= that it keeps in the URL."""
     if request is None:
         return None
     return (
         type(getattr(request, "versioning_scheme", None)),
         getattr(request, "version", None),
         get_script_prefix(),
-        get_urlconf(),
+        get_urlconf(settings.ROOT_URLCONF),
         request.build_absolute_uri("/"),
         request.GET.get(api_settings.URL_FORMAT_OVERRIDE) if api_settings.URL_FORMAT_OVERRIDE else None,
     )

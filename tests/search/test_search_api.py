@@ -39,6 +39,23 @@ def test_search_result_carries_type_plan_identifier_title_url_score_and_snippet(
     assert api.get(article["url"]).status_code == 200
 
 
+def test_result_urls_follow_each_requests_origin_and_format(api, settings):
+    # A result URL is reversed once per type and plan in a process, then reused: never across origins or formats.
+    settings.ALLOWED_HOSTS = ["data.example.org", "testserver"]
+    article = f"/api/v1/plans/{PLAN}/articles/"
+    asked = [
+        ({}, f"http://testserver{article}"),
+        ({"HTTP_HOST": "data.example.org", "secure": True}, f"https://data.example.org{article}"),
+        ({}, f"http://testserver{article}"),
+    ]
+    for headers, origin in asked:
+        results = api.get("/api/v1/search/", {"q": "海河实验室", "type": "article"}, **headers).json()["results"]
+        assert results and all(r["url"].startswith(origin) for r in results), (headers, results[0]["url"])
+    # An object URL is an identifier: the same whatever ?format= the search was asked in.
+    results = api.get("/api/v1/search/", {"q": "海河实验室", "type": "article", "format": "json"}).json()["results"]
+    assert results[0]["url"] == f"http://testserver{article}{results[0]['number']}/"
+
+
 @pytest.mark.parametrize(
     ("simplified", "traditional"),
     [
