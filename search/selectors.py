@@ -7,17 +7,16 @@ A search runs in up to two steps, each one SQL query:
 2. the page: the entries whose index holds a reading of each term (GIN), or whose passages matched in step 1,
    minus the exclusions, ranked best first, with the count of all of them beside it (Ranking.page).
 
-A query the plans write as typed is step 2 alone. A one-word query whose word is common pages through
-precomputed rankings instead (RankedEntries). The SQL is written here rather than built from ORM expressions:
+A query the plans write as typed is step 2 alone. A one-word query whose word is common, with or without
+exclusions, pages through precomputed rankings instead (RankedEntries). The SQL is written here rather than built from ORM expressions:
 building and compiling those took longer than PostgreSQL takes to answer. The plans' lexicon (aliases,
 dictionary) is read once per dataset version and kept in memory.
 """
 
-import functools
 import json
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, fields
+from functools import cached_property, lru_cache
 
 from django.db import connection, connections, router
 from django.db.models import BooleanField, F, FloatField, QuerySet
@@ -139,7 +138,7 @@ class Hit:
 
 
 # The columns of SearchEntry that Hit holds, in its order.
-HIT_COLUMNS = [name for name in Hit.__dataclass_fields__ if name not in ("score", "plan_slug", "total")]
+HIT_COLUMNS = [f.name for f in fields(Hit) if f.name not in ("score", "plan_slug", "total")]
 
 
 def _page_columns(entry):
@@ -331,8 +330,8 @@ class RankedEntries(Entries):
             # With exclusions the page counts what is left beside it (one statement finds the excluded once).
             ranked, _ = self._rankings()
             rows = self._page(ranked, start, stop, total=True)
-            if rows:
-                return rows, rows[0].total
+            if rows or start == 0:
+                return rows, rows[0].total if rows else 0
         count = self.count()
         return (list(self[start:stop]) if start < count else []), count
 
@@ -345,11 +344,12 @@ class RankedEntries(Entries):
 
     def _excluded_count(self, ranked):
         """How many documents of the rankings of the term in the plans `ranked` match an excluded term."""
+        # Raw SQL: a count over array elements joined to a materialized set, which the ORM cannot say.
         sql = f"""
             {_excluded_sql(self.plans is not None)}
             SELECT count(*) FROM {SearchImpact._meta.db_table} i, unnest(i.entries) AS u(id)
             WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s)
-              AND u.id IN (SELECT id FROM excluded)
+              AND EXISTS (SELECT 1 FROM excluded x WHERE x.id = u.id)
         """
         kinds = list(self.types) if self.types else [""]
         params = {
@@ -414,7 +414,10 @@ def _impact_page(term, ranked, rest, types, start, stop, *, negative=None, scope
     exclusion = ""
     if negative:
         rest_filter += " AND NOT (e.vector @@ %(negative)s::tsquery)"
-        ranking, exclusion = "unnest(i.entries, i.scores)", "AND u.id NOT IN (SELECT id FROM excluded)"
+        ranking, exclusion = (
+            "unnest(i.entries, i.scores)",
+            "AND NOT EXISTS (SELECT 1 FROM excluded x WHERE x.id = u.id)",
+        )
     rest_part = f"""
             UNION ALL
             SELECT e.id,
@@ -716,7 +719,7 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
 # --- how a hit matched, suggestions ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024)
 def _pattern(reading):
     """A regex for where the normalised reading occurs as search.text.chain matches it: its punctuation stands
     for any one character. Compiled once per reading in a process."""

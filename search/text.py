@@ -202,7 +202,7 @@ _CLAUSE_END = re.compile("[。；;！!？?，,、：:\n]")
 _NEWLINE = re.compile("\n")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _clauses(text):
     """(the start offset of each clause of the text, the end offset of each, the offset of each newline): a clause
     ends after a punctuation mark or a newline, and the text's last clause at its end. Kept for the texts seen

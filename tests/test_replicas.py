@@ -18,6 +18,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from plan_api import response_cache
+from search.selectors import forget_corpora
 from tests.conftest import PLAN
 from tests.live import libpq_arguments
 
@@ -112,8 +113,6 @@ def test_every_query_of_a_request_goes_to_one_replica(api):
     ],
 )
 def test_every_query_of_a_search_goes_to_one_replica(api, q):
-    from search.selectors import forget_corpora
-
     for _ in range(4):
         cache.clear()
         response_cache.forget_everything()

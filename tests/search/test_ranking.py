@@ -5,8 +5,8 @@ import pytest
 
 from ingest.build import build_plan_folder
 from ingest.pipeline import load_plan_folder
-from search.models import SearchImpact
-from search.selectors import RankedEntries, search_entries
+from search.models import SearchEntry, SearchImpact
+from search.selectors import HIT_COLUMNS, RankedEntries, plan_corpus, search_entries
 from tests import smallplan
 from tests.conftest import PLAN
 
@@ -47,13 +47,32 @@ def test_a_common_word_pages_as_ranking_every_match_does(two_plans, q, types):
     ],
 )
 @pytest.mark.parametrize("types", [None, ["article"], ["goal", "article"]])
-def test_a_common_word_with_exclusions_pages_as_ranking_every_match_does(two_plans, q, types):
-    results = search_entries(q=q, types=types)
+@pytest.mark.parametrize("plans", [None, [PLAN]])
+def test_a_common_word_with_exclusions_pages_as_ranking_every_match_does(two_plans, q, types, plans):
+    results = search_entries(q=q, types=types, plans=plans)
     assert isinstance(results.entries, RankedEntries)  # the word's rankings, less the excluded documents
     full = results.entries.queryset
-    assert results.entries.count() == full.count()
-    for start, stop in [(0, 20), (20, 40), (5, 12), (0, 100)]:
+    count = full.count()
+    assert results.entries.count() == count
+    for start, stop in [(0, 20), (20, 40), (5, 12), (0, 100), (count, count + 20)]:
         assert page(results.entries, start, stop) == page(full, start, stop)
+        # What the API's paginator asks for: the page and how many match in all (past the end too).
+        rows, total = search_entries(q=q, types=types, plans=plans).entries.slice_and_count(start, stop)
+        assert (page(rows, 0, len(rows)), total) == (page(full, start, stop), count)
+
+
+def test_a_search_with_exclusions_in_one_plan_is_three_queries(api, django_assert_num_queries):
+    api.get("/api/v1/search/", {"q": "发展 -京津冀", "plan": PLAN})  # the plans' lexicon and versions, kept
+    plan_corpus([PLAN]).coverage.clear()  # as is which plans rank a word: read here, whatever ran before
+    with django_assert_num_queries(3):  # the plan, the word's rankings in it, and the page with its count
+        response = api.get("/api/v1/search/", {"q": "建设 -交通", "plan": PLAN, "page_size": 5})
+    body = response.json()
+    assert response.status_code == 200 and len(body["results"]) == 5 and body["count"] > 5
+
+
+def test_a_hit_holds_every_column_of_a_search_entry_but_its_index_terms():
+    columns = {f.column for f in SearchEntry._meta.concrete_fields}
+    assert HIT_COLUMNS == [c for c in HIT_COLUMNS if c in columns] and set(HIT_COLUMNS) == columns - {"vector"}
 
 
 def test_common_words_have_precomputed_rankings_and_rare_ones_none():
