@@ -8,8 +8,8 @@ A search runs in up to two steps, each one SQL query:
    minus the exclusions, ranked best first, with the count of all of them beside it (Ranking.page).
 
 A query the plans write as typed is step 2 alone. A one-word query whose word is common, with or without
-exclusions, pages through precomputed rankings instead (RankedEntries). The SQL is written here rather than built from ORM expressions:
-building and compiling those took longer than PostgreSQL takes to answer. The plans' lexicon (aliases,
+exclusions, pages through precomputed rankings instead (RankedEntries). The SQL is written here rather than built
+from ORM expressions: building and compiling those took longer than PostgreSQL takes to answer. The plans' lexicon (aliases,
 dictionary) is read once per dataset version and kept in memory.
 """
 
@@ -27,7 +27,18 @@ from articles.models import Plan
 from plan_api.response_cache import dataset_versions
 from plantext.segment import tokenizer
 from search.aliases import alias_map
-from search.interpret import SEGMENTED, TYPED, Interpretation, Lexicon, close_together, interpret
+from search.interpret import (
+    ALIAS,
+    NUMBER,
+    REGIONAL,
+    SEGMENTED,
+    TYPED,
+    VARIANT,
+    Interpretation,
+    Lexicon,
+    close_together,
+    interpret,
+)
 from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
 from search.text import RANK_WEIGHTS, TIE_BREAK, QueryError, chain
 
@@ -328,8 +339,7 @@ class RankedEntries(Entries):
     def slice_and_count(self, start, stop):
         if self.negative and stop > start:
             # With exclusions the page counts what is left beside it (one statement finds the excluded once).
-            ranked, _ = self._rankings()
-            rows = self._page(ranked, start, stop, total=True)
+            rows = self._page(start, stop, total=True)
             if rows or start == 0:
                 return rows, rows[0].total if rows else 0
         count = self.count()
@@ -367,10 +377,10 @@ class RankedEntries(Entries):
         start, stop = index.start or 0, index.stop
         if stop <= start:
             return []
-        ranked, _ = self._rankings()
-        return self._page(ranked, start, stop)
+        return self._page(start, stop)
 
-    def _page(self, ranked, start, stop, *, total=False):
+    def _page(self, start, stop, *, total=False):
+        ranked, _ = self._rankings()
         scoped = self.plans is not None
         return _impact_page(
             self.term,
@@ -409,15 +419,13 @@ def _impact_page(term, ranked, rest, types, start, stop, *, negative=None, scope
     rest_filter = "AND e.type = ANY(%(types)s)" if types else ""
     weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
     # Without exclusions a plan's first `stop` documents are all that can reach the page; with them, the ranking is
-    # read past those to leave out the excluded.
-    ranking = "unnest(i.entries, i.scores)" if total else "unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s])"
+    # read past those to leave out the excluded, and for the total, whole.
+    whole = total or negative
+    ranking = "unnest(i.entries, i.scores)" if whole else "unnest(i.entries[1:%(stop)s], i.scores[1:%(stop)s])"
     exclusion = ""
     if negative:
         rest_filter += " AND NOT (e.vector @@ %(negative)s::tsquery)"
-        ranking, exclusion = (
-            "unnest(i.entries, i.scores)",
-            "AND NOT EXISTS (SELECT 1 FROM excluded x WHERE x.id = u.id)",
-        )
+        exclusion = "AND NOT EXISTS (SELECT 1 FROM excluded x WHERE x.id = u.id)"
     rest_part = f"""
             UNION ALL
             SELECT e.id,
@@ -726,7 +734,7 @@ def _pattern(reading):
     return re.compile("".join(re.escape(c) if c.isalnum() else "." for c in reading))
 
 
-MATCH_ORDER = (TYPED, "variant", "regional", "number", "alias")
+MATCH_ORDER = (TYPED, VARIANT, REGIONAL, NUMBER, ALIAS)
 
 
 def match_of(entry, query, segmented):

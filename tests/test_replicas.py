@@ -77,24 +77,31 @@ def _marker(text):
     return text[1 : text.index("】")]
 
 
+def _read_from(get):
+    """(the response of get(), the aliases of the databases it read), every cache emptied first so that the request
+    reads the plans' versions, lexicon and rankings too, not only what its view reads."""
+    cache.clear()
+    response_cache.forget_everything()
+    forget_corpora()
+    captured = {alias: CaptureQueriesContext(connections[alias]) for alias in ("default", *REPLICAS)}
+    for context in captured.values():
+        context.__enter__()
+    try:
+        response = get()
+    finally:
+        for context in captured.values():
+            context.__exit__(None, None, None)
+    return response, {alias for alias, context in captured.items() if len(context)}
+
+
 pytestmark = pytest.mark.django_db(databases=["default", *REPLICAS])
 
 
 def test_every_query_of_a_request_goes_to_one_replica(api):
     used = set()
     for number in range(7, 27):
-        cache.clear()  # so that the request reads the plans' versions too, not only what the view reads
-        response_cache.forget_everything()
-        aliases = ("default", *REPLICAS)
-        captured = {alias: CaptureQueriesContext(connections[alias]) for alias in aliases}
-        for context in captured.values():
-            context.__enter__()
-        try:
-            article = api.get(f"/api/v1/plans/{PLAN}/articles/{number}/").json()
-        finally:
-            for context in captured.values():
-                context.__exit__(None, None, None)
-        read_from = {alias for alias, context in captured.items() if len(context)}
+        response, read_from = _read_from(lambda n=number: api.get(f"/api/v1/plans/{PLAN}/articles/{n}/"))
+        article = response.json()
         assert len(read_from) == 1 and read_from <= set(REPLICAS), (number, read_from)
         alias = read_from.pop()
         used.add(alias)
@@ -114,20 +121,8 @@ def test_every_query_of_a_request_goes_to_one_replica(api):
 )
 def test_every_query_of_a_search_goes_to_one_replica(api, q):
     for _ in range(4):
-        cache.clear()
-        response_cache.forget_everything()
-        forget_corpora()  # so that the search reads the plans' lexicon and a word's rankings again
-        aliases = ("default", *REPLICAS)
-        captured = {alias: CaptureQueriesContext(connections[alias]) for alias in aliases}
-        for context in captured.values():
-            context.__enter__()
-        try:
-            response = api.get("/api/v1/search/", {"q": q})
-        finally:
-            for context in captured.values():
-                context.__exit__(None, None, None)
+        response, read_from = _read_from(lambda: api.get("/api/v1/search/", {"q": q}))
         assert response.status_code == 200 and response.json()["count"] > 0
-        read_from = {alias for alias, context in captured.items() if len(context)}
         assert len(read_from) == 1 and read_from <= set(REPLICAS), (q, read_from)
 
 
