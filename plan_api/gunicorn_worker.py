@@ -6,16 +6,26 @@ limit_request_field_size (431), a malformed request line, method, header or HTTP
 answers those with a small HTML page. This one lets gunicorn choose the status and log the request as it always
 does, then sends the answer as application/problem+json (plan_api/problems.py) instead of the page.
 
+It also shares connections out evenly between workers. Every worker waits on the same listening socket, and
+the one that wakes first accepts every connection waiting there: a burst of keep-alive connections (a load
+balancer's pool, a benchmark's) could all land on one worker and stay there, leaving the others idle. A worker
+whose threads are all busy therefore stops accepting until one is free, for at most ACCEPT_PAUSE, so that a worker
+with a free thread takes the next connection; if none does, it is accepted when the pause ends.
+
 gunicorn.conf.py names it as `worker_class`.
 """
 
 import re
+import time
 from http import HTTPStatus
 
 from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker
 
 from plan_api.problems import PROBLEM_CONTENT_TYPE, problem_json
+
+# Seconds a worker whose threads are all busy leaves new connections to the others, at most.
+ACCEPT_PAUSE = 0.001
 
 
 class _ErrorPage:
@@ -36,6 +46,34 @@ class _ErrorPage:
 
 
 class ProblemThreadWorker(ThreadWorker):
+    _paused_until = 0.0  # time.monotonic() until which this worker accepts no connection
+
+    def accept(self, listener):
+        super().accept(listener)
+        if self.cfg.workers > 1 and self.busy_connections() >= self.cfg.threads:
+            self._paused_until = time.monotonic() + ACCEPT_PAUSE
+            self.set_accept_enabled(False)
+
+    def finish_request(self, conn, fs):
+        super().finish_request(conn, fs)
+        if self.busy_connections() < self.cfg.threads:
+            self._paused_until = 0.0  # the run loop accepts again on its next turn
+
+    def busy_connections(self):
+        """Connections a thread is serving or has been given: the rest wait in the poller for a next request."""
+        return self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns)
+
+    def set_accept_enabled(self, enabled):
+        # gunicorn's run loop calls this on every turn while the worker is not accepting.
+        if enabled and time.monotonic() < self._paused_until:
+            return
+        super().set_accept_enabled(enabled)
+
+    def wait_for_and_dispatch_events(self, timeout):
+        # Wake when the pause ends, not after the loop's usual second.
+        pause = self._paused_until - time.monotonic()
+        super().wait_for_and_dispatch_events(min(timeout, pause) if pause > 0 else timeout)
+
     def handle_error(self, req, client, addr, exc):
         page = _ErrorPage()
         super().handle_error(req, page, addr, exc)  # gunicorn's status, logging and access log, as always
