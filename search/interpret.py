@@ -163,6 +163,21 @@ class Interpretation:
         return expr or None
 
     @property
+    def ranking_key(self):
+        """(key, tsquery) of a query that is one term read without words apart, with or without exclusions: the
+        queries whose ranking a plan may have precomputed (search.indexing). A term read only as typed is keyed by
+        its text (the plans rank the words many of their documents hold); one with other readings (an alias of
+        the alias files: 民企, 自贸区, AI) by its tsquery, which ORs them. None for any other query."""
+        if len(self.groups) != 1 or len(self.groups[0]) != 1:
+            return None
+        (term,) = self.groups[0]
+        if term.segmentations or not term.tsquery:
+            return None
+        if len(term.readings) == 1:
+            return term.readings[0].text, term.tsquery
+        return term.tsquery, term.tsquery
+
+    @property
     def negative_tsquery(self):
         parts = [t.tsquery for t in self.negatives if t.tsquery]
         return " | ".join(parts) or None

@@ -87,15 +87,18 @@ class SearchLexicon(models.Model):
 
 
 class SearchImpact(models.Model):
-    """The documents of one plan that hold a term many of them hold, best first: what lets a search for a common
-    word rank only the documents that can reach the page instead of every match (search.selectors).
+    """The documents of one plan that hold a term several of them hold (or that match an alias of the alias files),
+    best first: what lets a search for the term rank only the documents that can reach the page instead of every
+    match (search.selectors.RankedEntries; search.interpret.Interpretation.ranking_key).
 
     One row per (plan, term, type) and one for all types (`type` ""): the documents' ids, types and scores (the
     very `ts_rank_cd` a query for the term computes) in the order a search lists them within the plan.
     """
 
     plan = models.ForeignKey("articles.Plan", on_delete=models.CASCADE, related_name="+")
-    term = models.TextField(help_text="The normalised term, as a query's typed reading.")
+    term = models.TextField(
+        help_text="The normalised term, as a query's typed reading; for an alias, the tsquery of its readings."
+    )
     type = models.CharField(max_length=10, blank=True, help_text='A SearchEntry type, or "" for all types.')
     entries = ArrayField(models.BigIntegerField())
     scores = ArrayField(models.FloatField())

@@ -7,8 +7,9 @@ A search runs in up to two steps, each one SQL query:
 2. the page: the entries whose index holds a reading of each term (GIN), or whose passages matched in step 1,
    minus the exclusions, ranked best first, with the count of all of them beside it (Ranking.page).
 
-A query the plans write as typed is step 2 alone. A one-word query whose word is common, with or without
-exclusions, pages through precomputed rankings instead (RankedEntries). The SQL is written here rather than built
+A query the plans write as typed is step 2 alone. A one-term query that the plans have ranked when loaded (a word
+several of their documents hold, or an alias), with or without exclusions, pages through those rankings instead
+(RankedEntries). The SQL is written here rather than built
 from ORM expressions: building and compiling those took longer than PostgreSQL takes to answer. The plans' lexicon (aliases,
 dictionary) is read once per dataset version and kept in memory.
 """
@@ -287,8 +288,9 @@ class Entries:
 
 
 class RankedEntries(Entries):
-    """The matches of a one-word query whose word is common in some plans, paged through those plans' precomputed
-    rankings (SearchImpact); with or without exclusions.
+    """The matches of a one-term query that some plans have precomputed rankings of (SearchImpact: a word many of
+    their documents hold, or an alias of the alias files), paged through those rankings; with or without
+    exclusions.
 
     Django's paginator asks for a count and a slice. Both start from the rankings of the term in the plans searched
     (one query: which plans have one, and their lengths); a slice then reads from each of those plans the first
@@ -300,9 +302,9 @@ class RankedEntries(Entries):
     that match an excluded term (found through the index, not ranked) are left out of them, and of their count.
     """
 
-    def __init__(self, ranking, *, term, plans, types, corpus):
+    def __init__(self, ranking, *, term, tsquery, plans, types, corpus):
         super().__init__(ranking)
-        self.term, self.plans, self.types, self.corpus = term, plans, types, corpus
+        self.term, self.tsquery, self.plans, self.types, self.corpus = term, tsquery, plans, types, corpus
         self.negative = ranking.query.negative_tsquery
         self._coverage = None
 
@@ -366,7 +368,7 @@ class RankedEntries(Entries):
             "term": self.term,
             "kinds": kinds,
             "ranked": sorted(ranked),
-            "query": chain(self.term),
+            "query": self.tsquery,
             "negative": self.negative,
         }
         return _rows(sql, params)[0][0]
@@ -384,6 +386,7 @@ class RankedEntries(Entries):
         scoped = self.plans is not None
         return _impact_page(
             self.term,
+            self.tsquery,
             sorted(ranked),
             self._rest(),
             self.types,
@@ -410,9 +413,9 @@ def _excluded_sql(scoped):
     )
 
 
-def _impact_page(term, ranked, rest, types, start, stop, *, negative=None, scoped=True, total=False):
-    """The Hits at [start, stop) for a one-word query: the first `stop` of the rankings of the term in the plans
-    `ranked`, and every match (ranked) in the plans `rest`; none that match the tsquery `negative` (exclusions),
+def _impact_page(term, tsquery, ranked, rest, types, start, stop, *, negative=None, scoped=True, total=False):
+    """The Hits at [start, stop) for a one-term query (`term` its ranking's key, `tsquery` what it matches): the
+    first `stop` of the rankings of the term in the plans `ranked`, and every match (ranked) in the plans `rest`; none that match the tsquery `negative` (exclusions),
     which the rankings are then read past their first `stop` to leave out (`scoped`: the search names its plans).
     With `total`, each Hit's `total` says how many match in all (then the rankings are read whole)."""
     impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
@@ -461,7 +464,7 @@ def _impact_page(term, ranked, rest, types, start, stop, *, negative=None, scope
         "types": list(types or []),
         "weights": weights,
         "tie": TIE_BREAK,
-        "query": chain(term),
+        "query": tsquery,
         "negative": negative,
         "start": start,
         "limit": stop - start,
@@ -665,23 +668,12 @@ def search_entries(*, q, plans=None, types=None, ids=None):
     for group_hits in segmented:
         for entry_id, hit in group_hits.items():
             hits.setdefault(entry_id, hit)
-    term = _one_word(query)
-    if term is not None and term in corpus.ranked:
-        entries = RankedEntries(ranking, term=term, plans=scope, types=types, corpus=corpus)
+    key = query.ranking_key
+    if key is not None and key[0] in corpus.ranked:
+        entries = RankedEntries(ranking, term=key[0], tsquery=key[1], plans=scope, types=types, corpus=corpus)
     else:
         entries = Entries(ranking)
     return SearchResults(entries=entries, query=query, segmented=hits, plans=plans, types=types)
-
-
-def _one_word(query):
-    """The term of a query that is one word read only as typed (no other reading, no words apart), with or without
-    exclusions: the queries whose ranking the plans have precomputed when the word is common."""
-    if len(query.groups) != 1 or len(query.groups[0]) != 1:
-        return None
-    (term,) = query.groups[0]
-    if len(term.readings) != 1 or term.segmentations:
-        return None
-    return term.readings[0].text if chain(term.readings[0].text) else None
 
 
 @dataclass

@@ -61,6 +61,22 @@ def test_a_common_word_with_exclusions_pages_as_ranking_every_match_does(two_pla
         assert (page(rows, 0, len(rows)), total) == (page(full, start, stop), count)
 
 
+@pytest.mark.parametrize("q", ["自贸区", "民企", "AI", "双碳", "自贸区 -天津", "双碳 -碳中和"])
+@pytest.mark.parametrize("types", [None, ["article"]])
+@pytest.mark.parametrize("plans", [None, [PLAN]])
+def test_an_alias_pages_through_its_precomputed_rankings_as_ranking_every_match_does(two_plans, q, types, plans):
+    results = search_entries(q=q, types=types, plans=plans)
+    assert results.query.groups[0][0].readings[1].how == "alias"
+    assert isinstance(results.entries, RankedEntries)  # the plan ranked what the alias's readings match when loaded
+    full = results.entries.queryset
+    count = full.count()
+    assert results.entries.count() == count
+    for start, stop in [(0, 20), (2, 5), (0, 100), (count, count + 20)]:
+        assert page(results.entries, start, stop) == page(full, start, stop)
+        rows, total = search_entries(q=q, types=types, plans=plans).entries.slice_and_count(start, stop)
+        assert (page(rows, 0, len(rows)), total) == (page(full, start, stop), count)
+
+
 def test_a_search_with_exclusions_in_one_plan_is_three_queries(api, django_assert_num_queries):
     api.get("/api/v1/search/", {"q": "发展 -京津冀", "plan": PLAN})  # the plans' lexicon and versions, kept
     plan_corpus([PLAN]).coverage.clear()  # as is which plans rank a word: read here, whatever ran before
@@ -77,7 +93,7 @@ def test_a_hit_holds_every_column_of_a_search_entry_but_its_index_terms():
 
 def test_common_words_have_precomputed_rankings_and_rare_ones_none():
     terms = set(SearchImpact.objects.filter(plan__slug=PLAN, type="").values_list("term", flat=True))
-    assert {"发展", "建设", "港"} <= terms
+    assert {"发展", "建设", "港", "养老", "科创"} <= terms  # 养老 and 科创: held by 7 documents each
     assert "鲁班工坊" not in terms
     assert not isinstance(search_entries(q="鲁班工坊").entries, RankedEntries)
 
