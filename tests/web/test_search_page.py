@@ -13,7 +13,8 @@ def results(html):
 def test_a_search_in_simplified_shows_highlighted_results_that_link_to_the_paragraph(
     browser_client, django_assert_num_queries
 ):
-    browser_client.get("/search/", {"q": "京津冀"})  # the search keeps the plans' lexicon once read
+    # The search keeps, once read, the plans' lexicon and which plans have a ranking of a word (养老 has one).
+    browser_client.get("/search/", {"q": "养老"})
     # the plans (for the filter); the page of results with their count; the paragraphs of the articles stating the
     # goals among them (an article's hit names its own paragraph)
     with django_assert_num_queries(3):
