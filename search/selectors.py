@@ -9,9 +9,9 @@ A search runs in up to two steps, each one SQL query:
 
 A query the plans write as typed is step 2 alone. A one-term query that the plans have ranked when loaded (a word
 several of their documents hold, or an alias), with or without exclusions, pages through those rankings instead
-(RankedEntries). The SQL is written here rather than built
-from ORM expressions: building and compiling those took longer than PostgreSQL takes to answer. The plans' lexicon (aliases,
-dictionary) is read once per dataset version and kept in memory.
+(RankedEntries). The SQL is written here rather than built from ORM expressions: building and compiling those took
+longer than PostgreSQL takes to answer. The plans' lexicon (aliases, dictionary) is read once per dataset version
+and kept in memory.
 """
 
 import json
@@ -415,9 +415,10 @@ def _excluded_sql(scoped):
 
 def _impact_page(term, tsquery, ranked, rest, types, start, stop, *, negative=None, scoped=True, total=False):
     """The Hits at [start, stop) for a one-term query (`term` its ranking's key, `tsquery` what it matches): the
-    first `stop` of the rankings of the term in the plans `ranked`, and every match (ranked) in the plans `rest`; none that match the tsquery `negative` (exclusions),
-    which the rankings are then read past their first `stop` to leave out (`scoped`: the search names its plans).
-    With `total`, each Hit's `total` says how many match in all (then the rankings are read whole)."""
+    first `stop` of the rankings of the term in the plans `ranked`, and every match (ranked) in the plans `rest`;
+    none that match the tsquery `negative` (exclusions), which the rankings are then read past their first `stop` to
+    leave out (`scoped`: the search names its plans). With `total`, each Hit's `total` says how many match in all
+    (then the rankings are read whole)."""
     impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
     rest_filter = "AND e.type = ANY(%(types)s)" if types else ""
     weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
