@@ -165,8 +165,8 @@ def _index_impacts(cursor, plan, aliases):
         SELECT %s, term, kind, array_agg(id ORDER BY {order}), array_agg(score ORDER BY {order})
         FROM (SELECT ranked.*, '' AS kind FROM ranked UNION ALL SELECT ranked.*, type AS kind FROM ranked) e
         GROUP BY term, kind
+        RETURNING term
         """,
         [weights, TIE_BREAK, terms, list(queries.values()), plan.pk, plan.pk],
     )
-    cursor.execute(f"SELECT DISTINCT term FROM {impacts} WHERE plan_id = %s ORDER BY term", [plan.pk])
-    return [term for (term,) in cursor.fetchall()]
+    return sorted({term for (term,) in cursor.fetchall()})  # the terms with a ranking: an alias may match nothing

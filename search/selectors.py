@@ -323,8 +323,7 @@ class RankedEntries(Entries):
                 FROM {SearchImpact._meta.db_table}
                 WHERE term = %(term)s AND (type = '' OR type = ANY(%(kinds)s)) {plan_filter}
             """
-            kinds = list(self.types) if self.types else [""]
-            ((ids, count),) = _rows(sql, {"term": self.term, "kinds": kinds, "plans": self.plans})
+            ((ids, count),) = _rows(sql, {"term": self.term, "kinds": _kinds(self.types), "plans": self.plans})
             if len(self.corpus.coverage) >= MAX_COVERAGES:
                 self.corpus.coverage.clear()
             ids = frozenset(ids or ())
@@ -363,10 +362,9 @@ class RankedEntries(Entries):
             WHERE i.term = %(term)s AND i.type = ANY(%(kinds)s) AND i.plan_id = ANY(%(ranked)s)
               AND EXISTS (SELECT 1 FROM excluded x WHERE x.id = u.id)
         """
-        kinds = list(self.types) if self.types else [""]
         params = {
             "term": self.term,
-            "kinds": kinds,
+            "kinds": _kinds(self.types),
             "ranked": sorted(ranked),
             "query": self.tsquery,
             "negative": self.negative,
@@ -396,6 +394,11 @@ class RankedEntries(Entries):
             scoped=scoped,
             total=total,
         )
+
+
+def _kinds(types):
+    """The `type` values of the SearchImpact rows a search of these entry types reads: "" (all types) for none."""
+    return list(types) if types else [""]
 
 
 def _excluded_sql(scoped):
@@ -459,7 +462,7 @@ def _impact_page(term, tsquery, ranked, rest, types, start, stop, *, negative=No
     params = {
         "stop": stop,
         "term": term,
-        "kinds": list(types) if types else [""],
+        "kinds": _kinds(types),
         "ranked": ranked,
         "rest": rest,
         "types": list(types or []),
