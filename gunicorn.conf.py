@@ -7,7 +7,7 @@ ImproperlyConfigured naming the variable, as in the Django settings (plan_api/en
 
 import multiprocessing
 
-from plan_api import limits
+from plan_api import gunicorn_worker, limits
 from plan_api.env import envint, envloglevel, envstr
 
 bind = f"{envstr('HOST', '127.0.0.1')}:{envint('PORT', 8000, minimum=1, maximum=65535)}"
@@ -15,13 +15,18 @@ workers = envint("WEB_CONCURRENCY", multiprocessing.cpu_count(), minimum=1, maxi
 # gunicorn's threaded worker ("gthread"), writing the errors gunicorn answers by itself (a request line or
 # header fields over the limits below, a malformed request) as problem+json like every other error.
 worker_class = "plan_api.gunicorn_worker.ProblemThreadWorker"
+# MiB of resident memory past which the worker class restarts a worker (0: never). The worker reads the variable
+# itself; checked here, a bad value stops gunicorn at its start, naming the variable.
+max_worker_memory = envint("GUNICORN_MAX_WORKER_MEMORY", gunicorn_worker.DEFAULT_MAX_WORKER_MEMORY, minimum=0)
 threads = envint("GUNICORN_THREADS", 4, minimum=1, maximum=1000)
 # A request that takes longer than this is killed; the database's statement_timeout (5 s) ends first.
 timeout = envint("GUNICORN_TIMEOUT", 30, minimum=0)
 graceful_timeout = 10
 keepalive = envint("GUNICORN_KEEPALIVE", 5, minimum=0)
-# Recycle workers now and then so that a slow leak cannot grow without bound.
-max_requests = envint("GUNICORN_MAX_REQUESTS", 100000, minimum=0)
+# No recycling by a count of requests (0): at cached rates that restarted a worker every minute or two, emptying its
+# response cache. The worker class restarts a worker whose memory grows past GUNICORN_MAX_WORKER_MEMORY instead, which
+# is what a slow leak would make it do. GUNICORN_MAX_REQUESTS still turns gunicorn's recycling on.
+max_requests = envint("GUNICORN_MAX_REQUESTS", 0, minimum=0)
 max_requests_jitter = max_requests // 10
 # What gunicorn reads of a request (README, "Request limits"): the longest request line it can read, so that every
 # query string Django accepts (MAX_QUERY_STRING_LENGTH) fits with any path, and its default header limits.

@@ -12,9 +12,16 @@ balancer's pool, a benchmark's) could all land on one worker and stay there, lea
 whose threads are all busy therefore stops accepting until one is free, for at most ACCEPT_PAUSE, so that a worker
 with a free thread takes the next connection; if none does, it is accepted when the pause ends.
 
+And it is recycled by memory rather than by a count of requests. gunicorn's `max_requests` restarts a worker after
+so many requests, which at cached rates is every minute or two, throwing away its warm response cache and its
+database connections. This worker instead looks at its resident memory every MEMORY_CHECK_EVERY requests and
+restarts (after the request, as max_requests does) only when it exceeds GUNICORN_MAX_WORKER_MEMORY mebibytes: what a
+slow leak would make it do, while a worker that does not grow keeps its cache.
+
 gunicorn.conf.py names it as `worker_class`.
 """
 
+import os
 import re
 import time
 from http import HTTPStatus
@@ -26,6 +33,26 @@ from plan_api.problems import PROBLEM_CONTENT_TYPE, problem_json
 
 # Seconds a worker whose threads are all busy leaves new connections to the others, at most.
 ACCEPT_PAUSE = 0.001
+# A worker whose resident memory exceeds this many MiB is restarted after its current request (0: never).
+DEFAULT_MAX_WORKER_MEMORY = 1024
+# Requests between two readings of the worker's memory (a read of /proc/self/statm, a few microseconds).
+MEMORY_CHECK_EVERY = 100
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def max_worker_memory():
+    """GUNICORN_MAX_WORKER_MEMORY in bytes (0: never restart). gunicorn.conf.py has checked it (plan_api.env, which
+    this module may not import: it knows nothing of Django), so that a bad value stopped gunicorn at its start."""
+    return int(os.environ.get("GUNICORN_MAX_WORKER_MEMORY", DEFAULT_MAX_WORKER_MEMORY)) * 2**20
+
+
+def resident_memory():
+    """This process's resident memory in bytes (Linux; 0 where /proc cannot tell)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 class _ErrorPage:
@@ -47,6 +74,11 @@ class _ErrorPage:
 
 class ProblemThreadWorker(ThreadWorker):
     _paused_until = 0.0  # time.monotonic() until which this worker accepts no connection
+    max_memory = 0  # bytes of resident memory past which the worker restarts (0: never)
+
+    def init_process(self):
+        self.max_memory = max_worker_memory()
+        super().init_process()
 
     def accept(self, listener):
         super().accept(listener)
@@ -58,6 +90,21 @@ class ProblemThreadWorker(ThreadWorker):
         super().finish_request(conn, fs)
         if self.busy_connections() < self.cfg.threads:
             self._paused_until = 0.0  # the run loop accepts again on its next turn
+
+    def handle_request(self, req, conn):
+        # Checked before the request is served, as gunicorn checks max_requests: the answer then says
+        # `Connection: close`, and the worker exits once its threads are done.
+        if self.max_memory and self.alive and (self.nr + 1) % MEMORY_CHECK_EVERY == 0:
+            memory = resident_memory()
+            if memory > self.max_memory:
+                self.log.warning(
+                    "Restarting worker %s: %d MiB resident, over GUNICORN_MAX_WORKER_MEMORY (%d MiB).",
+                    self.pid,
+                    memory // 2**20,
+                    self.max_memory // 2**20,
+                )
+                self.alive = False
+        return super().handle_request(req, conn)
 
     def busy_connections(self):
         """Connections a thread is serving or has been given: the rest wait in the poller for a next request."""

@@ -89,6 +89,7 @@ GUNICORN_BAD_VALUES = [
     ("GUNICORN_TIMEOUT", "30s"),
     ("GUNICORN_KEEPALIVE", "-5"),
     ("GUNICORN_MAX_REQUESTS", "lots"),
+    ("GUNICORN_MAX_WORKER_MEMORY", "1GB"),
     ("LOG_LEVEL", "chatty"),
 ]
 
