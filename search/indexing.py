@@ -25,6 +25,7 @@ from plantext.sentences import sentence_spans
 from search.aliases import alias_map
 from search.interpret import Lexicon, interpret
 from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
+from search.selectors import leave_out_absent_readings
 from search.text import RANK_WEIGHTS, TIE_BREAK, chain, index_positions, tsvector_literal
 
 # A term held by at least this many of a plan's documents gets its ranked list (SearchImpact): a search for it
@@ -120,17 +121,22 @@ def index_plan(plan, data):
             [list(column) for column in zip(*sentences, strict=True)],
         )
         lexicon = Lexicon(aliases=alias_map(data.get("aliases", [])), words=frozenset(words), tokenizer=segmenter)
-        ranked = _index_impacts(cursor, plan, _alias_queries(lexicon))
+        ranked = _index_impacts(cursor, plan, _alias_queries(cursor, plan, lexicon))
     SearchLexicon.objects.filter(plan=plan).update(ranked=ranked)
     return len(rows)
 
 
-def _alias_queries(lexicon):
+def _alias_queries(cursor, plan, lexicon):
     """{key: tsquery} of the aliases of the plan's lexicon that a query reads as one term with other readings and no
-    words apart (民企 → 民营企业, 自贸区 → 自由贸易试验区…): search.interpret.Interpretation.ranking_key."""
+    words apart (民企 → 民营企业, 自贸区 → 自由贸易试验区…): search.interpret.Interpretation.ranking_key, with the
+    readings the plan does not hold left out as a search of the plan leaves them out."""
+    queries = [interpret(alias, lexicon) for alias in lexicon.aliases]
+    leave_out_absent_readings(
+        [t for query in queries for group in query.groups for t in group], [plan.pk], None, cursor=cursor
+    )
     found = {}
-    for alias in lexicon.aliases:
-        key = interpret(alias, lexicon).ranking_key
+    for query in queries:
+        key = query.ranking_key()
         if key is not None:
             found.setdefault(*key)
     return found

@@ -102,12 +102,19 @@ class Term:
     phrase: bool
     readings: list  # [Reading], the typed one first
     segmentations: list = field(default_factory=list)  # [Segmentation]; none for a phrase or one word
+    # The texts of the readings that no document searched holds (search.selectors._leave_out_absent_readings), left
+    # out of the tsquery: a reading that matches nothing adds nothing to what matches, nor to any document's rank.
+    absent: frozenset = frozenset()
+
+    @property
+    def searched(self):
+        """The readings looked for: those some document searched holds, or all when none is known to be absent."""
+        return [r for r in self.readings if r.text not in self.absent] or self.readings
 
     @property
     def tsquery(self):
-        """The tsquery (entries or passages) that matches where any reading occurs as a substring."""
-        parts = [part for part in dict.fromkeys(chain(r.text) for r in self.readings) if part]
-        return " | ".join(parts) if len(parts) < 2 else "(" + " | ".join(parts) + ")"
+        """The tsquery (entries or passages) that matches where any reading searched occurs as a substring."""
+        return tsquery_of(self.searched)
 
     @property
     def passage_tsquery(self):
@@ -162,19 +169,22 @@ class Interpretation:
         expr = " | ".join(t.tsquery for t in group if t.tsquery)
         return expr or None
 
-    @property
-    def ranking_key(self):
+    def ranking_key(self, *, words_apart=True):
         """(key, tsquery) of a query that is one term read without words apart, with or without exclusions: the
-        queries whose ranking a plan may have precomputed (search.indexing). A term read only as typed is keyed by
-        its text (the plans rank the words many of their documents hold); one with other readings (an alias of
-        the alias files: 民企, 自贸区, AI) by its tsquery, which ORs them. None for any other query."""
+        queries whose ranking a plan may have precomputed (search.indexing). A term with one reading searched is
+        keyed by its text (the plans rank the words many of their documents hold); one with several (an alias of the
+        alias files: 民企, 自贸区, AI) by their tsquery, which ORs them. None for any other query.
+
+        With `words_apart=False` (the search found nothing through the words apart) a term's segmentations do not
+        count: its matches are those of its readings alone."""
         if len(self.groups) != 1 or len(self.groups[0]) != 1:
             return None
         (term,) = self.groups[0]
-        if term.segmentations or not term.tsquery:
+        if (words_apart and term.segmentations) or not term.tsquery:
             return None
-        if len(term.readings) == 1:
-            return term.readings[0].text, term.tsquery
+        searched = term.searched
+        if len(searched) == 1:
+            return searched[0].text, term.tsquery
         return term.tsquery, term.tsquery
 
     @property
@@ -216,6 +226,12 @@ class Interpretation:
 
 
 # --- readings -------------------------------------------------------------------------------------------------
+
+
+def tsquery_of(readings):
+    """The tsquery that matches where any of the readings occurs as a substring."""
+    parts = [part for part in dict.fromkeys(chain(r.text) for r in readings) if part]
+    return " | ".join(parts) if len(parts) < 2 else "(" + " | ".join(parts) + ")"
 
 
 def readings(text, lexicon, *, convert=True):

@@ -528,15 +528,60 @@ def _holds(tsquery, plans, types):
     return bool(_rows(sql, (*scope.params, tsquery)))
 
 
-def _resolve_conversions(query, plans, types):
+def held(tsqueries, plans, types, *, cursor=None):
+    """The indexes of the tsqueries that some sentence of these plans (ids, or None for every plan) and types
+    matches; on `cursor` (the loader's, in its transaction), else on the request's database."""
+    scope, table = _in_scope("s", plans, types), SearchPassage._meta.db_table
+    # Raw SQL: one existence test per tsquery, in one statement, on the sentences' index (their index terms are short).
+    if plans is None:
+        # Across every plan a test stops at the first sentence that matches.
+        sql = (
+            "SELECT r.i - 1 FROM unnest(%s::tsquery[]) WITH ORDINALITY AS r(query, i) "
+            f"WHERE EXISTS (SELECT 1 FROM {table} s WHERE {scope.sql} AND s.vector @@ r.query)"
+        )
+        params = (list(tsqueries), *scope.params)
+    else:
+        # In some plans, each test is materialized, so that PostgreSQL intersects the index's matches with the
+        # plans' sentences (1–2 ms) rather than checking every sentence of the plans against each tsquery (10 ms).
+        ctes = ", ".join(
+            f"r{i} AS MATERIALIZED (SELECT 1 FROM {table} s WHERE {scope.sql} AND s.vector @@ %s::tsquery)"
+            for i in range(len(tsqueries))
+        )
+        tests = " UNION ALL ".join(f"SELECT {i} WHERE EXISTS (SELECT 1 FROM r{i})" for i in range(len(tsqueries)))
+        sql = f"WITH {ctes} {tests}"
+        params = tuple(p for tsquery in tsqueries for p in (*scope.params, tsquery))
+    if cursor is None:
+        return {index for (index,) in _rows(sql, params)}
+    cursor.execute(sql, params)
+    return {index for (index,) in cursor.fetchall()}
+
+
+def leave_out_absent_readings(terms, plans, types, *, cursor=None):
+    """Set `absent` on each term of several readings: the readings no sentence of these plans and types holds (one
+    statement for them all). Leaving them out of the tsquery changes neither what matches nor any document's rank
+    (ts_rank_cd counts the covers of the readings a document holds; tests/search/test_ranking.py compares), and
+    makes the tsquery smaller: a regional word (人工智慧) is then searched as the mainland's (人工智能), whose ranking
+    the plans may have precomputed."""
+    several = [t for t in terms if len({chain(r.text) for r in t.readings}) > 1]
+    readings = [(term, r.text, chain(r.text)) for term in several for r in term.readings if chain(r.text)]
+    if not readings:
+        return
+    found = held([tsquery for *_, tsquery in readings], plans, types, cursor=cursor)
+    absent = {}
+    for index, (term, text, _) in enumerate(readings):
+        if index not in found:
+            absent.setdefault(id(term), set()).add(text)
+    for term in several:
+        term.absent = frozenset(absent.get(id(term), ()))
+
+
+def _resolve_conversions(query):
     """A term whose segmentations come from conversions (regional, alias…) keeps only its typed ones when the plans
-    write the term as typed: then that is what the reader means."""
+    write the term as typed (leave_out_absent_readings has looked): then that is what the reader means."""
     for group in query.groups:
         for term in group:
-            if term.converted_segmentations:
-                typed = chain(term.readings[0].text)
-                if typed and _holds(typed, plans, types):
-                    term.keep_typed_segmentations()
+            if term.converted_segmentations and term.readings[0].text not in term.absent:
+                term.keep_typed_segmentations()
 
 
 def _segmented_hits(query, plans, types):
@@ -664,15 +709,16 @@ def search_entries(*, q, plans=None, types=None, ids=None):
     if query.empty:
         return SearchResults(entries=SearchEntry.objects.none(), query=query, plans=plans, types=types)
     scope = ids if ids is not None else plan_ids(plans)
+    leave_out_absent_readings([term for group in query.groups for term in group], scope, types)
     if query.segmented:
-        _resolve_conversions(query, scope, types)
+        _resolve_conversions(query)
     segmented = _segmented_hits(query, scope, types) if query.segmented else [{} for _ in query.groups]
     ranking = Ranking(query, segmented, scope, types)
     hits = {}
     for group_hits in segmented:
         for entry_id, hit in group_hits.items():
             hits.setdefault(entry_id, hit)
-    key = query.ranking_key
+    key = query.ranking_key(words_apart=bool(hits))
     if key is not None and key[0] in corpus.ranked:
         entries = RankedEntries(ranking, term=key[0], tsquery=key[1], plans=scope, types=types, corpus=corpus)
     else:
@@ -701,9 +747,12 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
     query = interpret_or_400(q, plan_lexicon(plans))
     if query.empty:
         return FilteredCollection(queryset.none(), query, plans)
-    scope = plan_ids(plans) if query.segmented else None  # the subquery below is correlated with the plan anyway
+    terms = [term for group in query.groups for term in group]
+    # The plans' ids, where the sentences are read (the subquery below is correlated with the plan anyway).
+    scope = plan_ids(plans) if query.segmented or any(len(term.readings) > 1 for term in terms) else None
+    leave_out_absent_readings(terms, scope, [type])
     if query.segmented:
-        _resolve_conversions(query, scope, [type])
+        _resolve_conversions(query)
     segmented = _segmented_hits(query, scope, [type]) if query.segmented else [{} for _ in query.groups]
     # The score of the entry that stands for each object (its plan's entry of this type and key), else NULL: a
     # correlated subquery in SQL, as search_entries ranks, on the collection's own table.

@@ -5,8 +5,19 @@ import pytest
 
 from ingest.build import build_plan_folder
 from ingest.pipeline import load_plan_folder
+from search.interpret import interpret
 from search.models import SearchEntry, SearchImpact
-from search.selectors import HIT_COLUMNS, RankedEntries, plan_corpus, search_entries
+from search.selectors import (
+    HIT_COLUMNS,
+    RankedEntries,
+    Ranking,
+    _resolve_conversions,
+    _segmented_hits,
+    leave_out_absent_readings,
+    plan_corpus,
+    plan_ids,
+    search_entries,
+)
 from tests import smallplan
 from tests.conftest import PLAN
 
@@ -75,6 +86,66 @@ def test_an_alias_pages_through_its_precomputed_rankings_as_ranking_every_match_
         assert page(results.entries, start, stop) == page(full, start, stop)
         rows, total = search_entries(q=q, types=types, plans=plans).entries.slice_and_count(start, stop)
         assert (page(rows, 0, len(rows)), total) == (page(full, start, stop), count)
+
+
+def ranking_every_reading(q, plans, types):
+    """The matches of q, best first, as a search ranked them before it left out the readings the plans do not hold:
+    every reading in the tsquery (the typed one's absence still decides which segmentations are kept)."""
+    query, scope = interpret(q, plan_corpus(plans).lexicon), plan_ids(plans)
+    terms = [term for group in query.groups for term in group]
+    leave_out_absent_readings(terms, scope, types)
+    _resolve_conversions(query)
+    left_out = {term.typed: term.absent for term in terms if term.absent}
+    for term in terms:
+        term.absent = frozenset()
+    segmented = _segmented_hits(query, scope, types) if query.segmented else [{} for _ in query.groups]
+    return Ranking(query, segmented, scope, types).queryset(), left_out
+
+
+def exact_page(entries, start, stop):
+    return [(e.plan_slug, e.type, e.number, e.slug, e.score) for e in entries[start:stop]]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "人工智慧",  # regional: the plans write 人工智能
+        "網際網路",
+        "數位經濟",
+        "網路安全",
+        "軟體",
+        "着力",  # typed: the converted text writes 著力
+        "着力解决",
+        "民企",  # alias: the plans write 民营企业
+        "自贸区",
+        "天开园",
+        "2035年",  # number: the plans write 二〇三五年
+        "人工智慧 數位經濟",
+        "網際網路 OR 人工智慧",
+        "着力 -人工智慧",
+    ],
+)
+def test_leaving_out_the_readings_no_document_holds_changes_no_page_count_or_score(two_plans, q):
+    for types in (None, ["article"]):
+        for plans in (None, [PLAN]):
+            full, left_out = ranking_every_reading(q, plans, types)
+            assert left_out  # something was left out: the comparison says something
+            results = search_entries(q=q, types=types, plans=plans)
+            count = full.count()
+            assert results.entries.count() == count
+            for start, stop in [(0, 20), (3, 9), (0, 100), (count, count + 20)]:
+                # What the API's paginator asks for: the page, and how many match in all (None past the end).
+                rows, total = search_entries(q=q, types=types, plans=plans).entries.slice_and_count(start, stop)
+                assert exact_page(rows, 0, len(rows)) == exact_page(full, start, stop), (types, plans, start)
+                assert total == count or (total is None and start >= count > 0)
+
+
+def test_a_regional_word_pages_through_the_rankings_of_the_word_the_plans_write(two_plans):
+    results = search_entries(q="人工智慧")
+    (term,) = results.query.groups[0]
+    assert term.absent == {"人工智慧"} and [r.text for r in term.searched] == ["人工智能"]
+    assert isinstance(results.entries, RankedEntries)  # 人工智能's rankings: the words apart found nothing
+    assert [r["text"] for r in results.query.describe()["terms"][0]["readings"]] == ["人工智慧", "人工智能"]
 
 
 def test_a_search_with_exclusions_in_one_plan_is_three_queries(api, django_assert_num_queries):
