@@ -102,7 +102,7 @@ class Term:
     phrase: bool
     readings: list  # [Reading], the typed one first
     segmentations: list = field(default_factory=list)  # [Segmentation]; none for a phrase or one word
-    # The texts of the readings that no document searched holds (search.selectors._leave_out_absent_readings), left
+    # The texts of the readings that no document searched holds (search.selectors.leave_out_absent_readings), left
     # out of the tsquery: a reading that matches nothing adds nothing to what matches, nor to any document's rank.
     absent: frozenset = frozenset()
 

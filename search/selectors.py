@@ -530,26 +530,14 @@ def _holds(tsquery, plans, types):
 
 def held(tsqueries, plans, types, *, cursor=None):
     """The indexes of the tsqueries that some sentence of these plans (ids, or None for every plan) and types
-    matches; on `cursor` (the loader's, in its transaction), else on the request's database."""
-    scope, table = _in_scope("s", plans, types), SearchPassage._meta.db_table
-    # Raw SQL: one existence test per tsquery, in one statement, on the sentences' index (their index terms are short).
-    if plans is None:
-        # Across every plan a test stops at the first sentence that matches.
-        sql = (
-            "SELECT r.i - 1 FROM unnest(%s::tsquery[]) WITH ORDINALITY AS r(query, i) "
-            f"WHERE EXISTS (SELECT 1 FROM {table} s WHERE {scope.sql} AND s.vector @@ r.query)"
-        )
-        params = (list(tsqueries), *scope.params)
-    else:
-        # In some plans, each test is materialized, so that PostgreSQL intersects the index's matches with the
-        # plans' sentences (1–2 ms) rather than checking every sentence of the plans against each tsquery (10 ms).
-        ctes = ", ".join(
-            f"r{i} AS MATERIALIZED (SELECT 1 FROM {table} s WHERE {scope.sql} AND s.vector @@ %s::tsquery)"
-            for i in range(len(tsqueries))
-        )
-        tests = " UNION ALL ".join(f"SELECT {i} WHERE EXISTS (SELECT 1 FROM r{i})" for i in range(len(tsqueries)))
-        sql = f"WITH {ctes} {tests}"
-        params = tuple(p for tsquery in tsqueries for p in (*scope.params, tsquery))
+    matches; on `cursor` (the loader's, in its transaction), else on the request's database. Each test goes
+    through the sentences' index and stops at the first match (search_passages_hold, search/migrations/0004)."""
+    # Raw SQL: a function of the database, once per tsquery, in one statement.
+    sql = (
+        "SELECT r.i - 1 FROM unnest(%s::tsquery[]) WITH ORDINALITY AS r(query, i) "
+        "WHERE search_passages_hold(r.query, %s::bigint[], %s::text[])"
+    )
+    params = (list(tsqueries), None if plans is None else list(plans), list(types) if types else None)
     if cursor is None:
         return {index for (index,) in _rows(sql, params)}
     cursor.execute(sql, params)
@@ -563,13 +551,14 @@ def leave_out_absent_readings(terms, plans, types, *, cursor=None):
     makes the tsquery smaller: a regional word (人工智慧) is then searched as the mainland's (人工智能), whose ranking
     the plans may have precomputed."""
     several = [t for t in terms if len({chain(r.text) for r in t.readings}) > 1]
-    readings = [(term, r.text, chain(r.text)) for term in several for r in term.readings if chain(r.text)]
-    if not readings:
+    readings = [(term, r.text, chain(r.text)) for term in several for r in term.readings]
+    tsqueries = list(dict.fromkeys(tsquery for *_, tsquery in readings if tsquery))
+    if not tsqueries:
         return
-    found = held([tsquery for *_, tsquery in readings], plans, types, cursor=cursor)
+    found = {tsqueries[index] for index in held(tsqueries, plans, types, cursor=cursor)}
     absent = {}
-    for index, (term, text, _) in enumerate(readings):
-        if index not in found:
+    for term, text, tsquery in readings:
+        if tsquery not in found:  # a reading with nothing to search for (no word character) holds nothing either
             absent.setdefault(id(term), set()).add(text)
     for term in several:
         term.absent = frozenset(absent.get(id(term), ()))
