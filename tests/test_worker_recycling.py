@@ -55,20 +55,15 @@ def test_gunicorn_does_not_restart_workers_after_a_count_of_requests_unless_aske
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("limit", "restarts"), [("1", True), (None, False)])
-def test_a_worker_is_restarted_only_when_its_memory_passes_the_limit(tmp_path, limit, restarts):
+def test_a_worker_whose_memory_passes_the_limit_is_restarted_and_no_request_is_lost(tmp_path):
     log = tmp_path / "access.log"
-    env = {**session_database_env(), "THROTTLE_ANON_RATE": "off"}
-    if limit:
-        env["GUNICORN_MAX_WORKER_MEMORY"] = limit  # MiB: every worker is over it
+    # 1 MiB: every worker is over it. (Under the default, 1 GiB, a worker serving the API holds about 300 MiB.)
+    env = {**session_database_env(), "THROTTLE_ANON_RATE": "off", "GUNICORN_MAX_WORKER_MEMORY": "1"}
     with gunicorn(env, workers=1, args=("--access-logfile", str(log), "--access-logformat", "%(p)s %(U)s")) as port:
         _answer(port, 3 * MEMORY_CHECK_EVERY)
     answers = [pid for pid, path in (line.split() for line in log.read_text().splitlines()) if path == "/api/v1/"]
     assert len(answers) == 3 * MEMORY_CHECK_EVERY
-    # Over the limit a worker answers about MEMORY_CHECK_EVERY requests and the next takes over (a stopping worker
-    # still answers a connection it had accepted); under it, one worker answers them all.
+    # A worker answers about MEMORY_CHECK_EVERY requests and the next takes over (a stopping worker still answers
+    # a connection it had accepted).
     per_worker = collections.Counter(answers).values()
-    if restarts:
-        assert len(per_worker) >= 3 and max(per_worker) <= MEMORY_CHECK_EVERY + 2, per_worker
-    else:
-        assert list(per_worker) == [3 * MEMORY_CHECK_EVERY]
+    assert len(per_worker) >= 3 and max(per_worker) <= MEMORY_CHECK_EVERY + 2, per_worker
