@@ -530,14 +530,29 @@ def _holds(tsquery, plans, types):
 
 def held(tsqueries, plans, types, *, cursor=None):
     """The indexes of the tsqueries that some sentence of these plans (ids, or None for every plan) and types
-    matches; on `cursor` (the loader's, in its transaction), else on the request's database. Each test goes
-    through the sentences' index and stops at the first match (search_passages_hold, search/migrations/0004)."""
-    # Raw SQL: a function of the database, once per tsquery, in one statement.
-    sql = (
-        "SELECT r.i - 1 FROM unnest(%s::tsquery[]) WITH ORDINALITY AS r(query, i) "
-        "WHERE search_passages_hold(r.query, %s::bigint[], %s::text[])"
-    )
-    params = (list(tsqueries), None if plans is None else list(plans), list(types) if types else None)
+    matches; on `cursor` (the loader's, in its transaction), else on the request's database."""
+    if plans is None:
+        # Across every plan each test goes through the sentences' index and stops at the first match
+        # (search_passages_hold, search/migrations/0004).
+        sql = (
+            "SELECT r.i - 1 FROM unnest(%s::tsquery[]) WITH ORDINALITY AS r(query, i) "
+            "WHERE search_passages_hold(r.query, NULL, %s::text[])"
+        )
+        params = (list(tsqueries), list(types) if types else None)
+    else:
+        # In some plans each test is materialized, with the tsquery and the plans as values: PostgreSQL intersects
+        # the index's matches with the plans' sentences (2 ms at 1,001 plans) instead of reading the matches of
+        # every plan (the function: 10–30 ms) or checking each of the plans' sentences against each tsquery.
+        scope = _in_scope("s", plans, types)
+        ctes = ", ".join(
+            f"r{i} AS MATERIALIZED (SELECT 1 FROM {SearchPassage._meta.db_table} s "
+            f"WHERE {scope.sql} AND s.vector @@ %s::tsquery)"
+            for i in range(len(tsqueries))
+        )
+        tests = " UNION ALL ".join(f"SELECT {i} WHERE EXISTS (SELECT 1 FROM r{i})" for i in range(len(tsqueries)))
+        sql = f"WITH {ctes} {tests}"
+        params = tuple(p for tsquery in tsqueries for p in (*scope.params, tsquery))
+    # Raw SQL: one existence test per tsquery, in one statement.
     if cursor is None:
         return {index for (index,) in _rows(sql, params)}
     cursor.execute(sql, params)
