@@ -513,24 +513,11 @@ def _rows(sql, params):
         return cursor.fetchall()
 
 
-def _holds(tsquery, plans, types):
-    """Whether some sentence of these plans and types matches the tsquery (a word or words as typed, which never
-    run across a sentence's end). Sentences, not whole documents: their index terms are small, so checking the
-    candidates the index gives costs little even when none matches (1–2 ms at 101 plans, against 70–100 ms for
-    the documents, whose long index terms are read from TOAST)."""
-    scope = _in_scope("s", plans, types)
-    # Materialized, so that the LIMIT stays out of the match's plan: with it PostgreSQL expects a match early and
-    # reads the whole table in order, every sentence's index terms, when there is none (100–200 ms at 101 plans).
-    sql = (
-        f"WITH found AS MATERIALIZED (SELECT s.id FROM {SearchPassage._meta.db_table} s "
-        f"WHERE {scope.sql} AND s.vector @@ %s::tsquery) SELECT 1 FROM found LIMIT 1"
-    )
-    return bool(_rows(sql, (*scope.params, tsquery)))
-
-
 def held(tsqueries, plans, types, *, cursor=None):
-    """The indexes of the tsqueries that some sentence of these plans (ids, or None for every plan) and types
-    matches; on `cursor` (the loader's, in its transaction), else on the request's database."""
+    """The indexes of the tsqueries (words as typed, which never run across a sentence's end) that some sentence of
+    these plans (ids, or None for every plan) and types matches; on `cursor` (the loader's, in its transaction),
+    else on the request's database. Sentences, not whole documents: their index terms are small, so checking the
+    candidates the index gives costs little even when none matches."""
     if plans is None:
         # Across every plan each test goes through the sentences' index and stops at the first match
         # (search_passages_hold, search/migrations/0004).
@@ -542,7 +529,8 @@ def held(tsqueries, plans, types, *, cursor=None):
     else:
         # In some plans each test is materialized, with the tsquery and the plans as values: PostgreSQL intersects
         # the index's matches with the plans' sentences (2 ms at 1,001 plans) instead of reading the matches of
-        # every plan (the function: 10–30 ms) or checking each of the plans' sentences against each tsquery.
+        # every plan (the function: 10–30 ms) or checking each of the plans' sentences against each tsquery. (With a
+        # LIMIT in the test's own plan it would expect a match early and read every sentence when there is none.)
         scope = _in_scope("s", plans, types)
         ctes = ", ".join(
             f"r{i} AS MATERIALIZED (SELECT 1 FROM {SearchPassage._meta.db_table} s "
@@ -565,18 +553,18 @@ def leave_out_absent_readings(terms, plans, types, *, cursor=None):
     (ts_rank_cd counts the covers of the readings a document holds; tests/search/test_ranking.py compares), and
     makes the tsquery smaller: a regional word (人工智慧) is then searched as the mainland's (人工智能), whose ranking
     the plans may have precomputed."""
-    several = [t for t in terms if len({chain(r.text) for r in t.readings}) > 1]
-    readings = [(term, r.text, chain(r.text)) for term in several for r in term.readings]
-    tsqueries = list(dict.fromkeys(tsquery for *_, tsquery in readings if tsquery))
+    several = []  # (term, [(reading's text, its tsquery)]) for each term of several readings
+    for term in terms:
+        readings = [(r.text, chain(r.text)) for r in term.readings]
+        if len({tsquery for _, tsquery in readings}) > 1:
+            several.append((term, readings))
+    tsqueries = list(dict.fromkeys(tsquery for _, readings in several for _, tsquery in readings if tsquery))
     if not tsqueries:
         return
     found = {tsqueries[index] for index in held(tsqueries, plans, types, cursor=cursor)}
-    absent = {}
-    for term, text, tsquery in readings:
-        if tsquery not in found:  # a reading with nothing to search for (no word character) holds nothing either
-            absent.setdefault(id(term), set()).add(text)
-    for term in several:
-        term.absent = frozenset(absent.get(id(term), ()))
+    for term, readings in several:
+        # A reading with nothing to search for (no word character) holds nothing either.
+        term.absent = frozenset(text for text, tsquery in readings if tsquery not in found)
 
 
 def _resolve_conversions(query):
@@ -586,6 +574,17 @@ def _resolve_conversions(query):
         for term in group:
             if term.converted_segmentations and term.readings[0].text not in term.absent:
                 term.keep_typed_segmentations()
+
+
+def _match_words(query, plans, types):
+    """What the sentences of these plans and types say of the query, before its entries are ranked: the readings
+    they do not hold are left out, the conversions resolved, and the entries found through words apart returned
+    ([{entry id: PassageHit}] per group, as _segmented_hits)."""
+    leave_out_absent_readings([term for group in query.groups for term in group], plans, types)
+    if not query.segmented:
+        return [{} for _ in query.groups]
+    _resolve_conversions(query)
+    return _segmented_hits(query, plans, types)
 
 
 def _segmented_hits(query, plans, types):
@@ -713,10 +712,7 @@ def search_entries(*, q, plans=None, types=None, ids=None):
     if query.empty:
         return SearchResults(entries=SearchEntry.objects.none(), query=query, plans=plans, types=types)
     scope = ids if ids is not None else plan_ids(plans)
-    leave_out_absent_readings([term for group in query.groups for term in group], scope, types)
-    if query.segmented:
-        _resolve_conversions(query)
-    segmented = _segmented_hits(query, scope, types) if query.segmented else [{} for _ in query.groups]
+    segmented = _match_words(query, scope, types)
     ranking = Ranking(query, segmented, scope, types)
     hits = {}
     for group_hits in segmented:
@@ -751,13 +747,9 @@ def search_filter(queryset, *, q, type, key="number", plan=None):
     query = interpret_or_400(q, plan_lexicon(plans))
     if query.empty:
         return FilteredCollection(queryset.none(), query, plans)
-    terms = [term for group in query.groups for term in group]
     # The plans' ids, where the sentences are read (the subquery below is correlated with the plan anyway).
-    scope = plan_ids(plans) if query.segmented or any(len(term.readings) > 1 for term in terms) else None
-    leave_out_absent_readings(terms, scope, [type])
-    if query.segmented:
-        _resolve_conversions(query)
-    segmented = _segmented_hits(query, scope, [type]) if query.segmented else [{} for _ in query.groups]
+    reads_sentences = query.segmented or any(len(t.readings) > 1 for group in query.groups for t in group)
+    segmented = _match_words(query, plan_ids(plans) if reads_sentences else None, [type])
     # The score of the entry that stands for each object (its plan's entry of this type and key), else NULL: a
     # correlated subquery in SQL, as search_entries ranks, on the collection's own table.
     outer, model = connection.ops.quote_name(queryset.model._meta.db_table), queryset.model._meta
@@ -825,9 +817,8 @@ def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
     words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
     existing = []
     if len(found) < limit and words:
-        scope = plan_ids(plans)
-        for word in dict.fromkeys(words):
-            tsquery = chain(word)
-            if tsquery and len(word) > 1 and _holds(tsquery, scope, None):
-                existing.append(word)
+        looked_for = [(word, chain(word)) for word in dict.fromkeys(words) if len(word) > 1 and chain(word)]
+        if looked_for:
+            present = held([tsquery for _, tsquery in looked_for], plan_ids(plans), None)
+            existing = [word for index, (word, _) in enumerate(looked_for) if index in present]
     return list(dict.fromkeys(found + existing))[:limit]
