@@ -817,7 +817,8 @@ def suggestions(query, lexicon, *, plans=None, limit=MAX_SUGGESTIONS):
     words = [w for group in query.groups for t in group for s in t.segmentations[:1] for w in s.words]
     existing = []
     if len(found) < limit and words:
-        looked_for = [(word, chain(word)) for word in dict.fromkeys(words) if len(word) > 1 and chain(word)]
+        tsqueries = {word: chain(word) for word in dict.fromkeys(words) if len(word) > 1}
+        looked_for = [(word, tsquery) for word, tsquery in tsqueries.items() if tsquery]
         if looked_for:
             present = held([tsquery for _, tsquery in looked_for], plan_ids(plans), None)
             existing = [word for index, (word, _) in enumerate(looked_for) if index in present]
