@@ -2,15 +2,18 @@
 rankings gives the very pages that ranking every match gives."""
 
 import pytest
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from ingest.build import build_plan_folder
 from ingest.pipeline import load_plan_folder
 from search.interpret import interpret
-from search.models import SearchEntry, SearchImpact
+from search.models import SearchEntry, SearchImpact, SearchPassage
 from search.selectors import (
     HIT_COLUMNS,
     RankedEntries,
     Ranking,
+    _like_patterns,
     _resolve_conversions,
     _segmented_hits,
     leave_out_absent_readings,
@@ -190,3 +193,41 @@ def test_equal_ranks_put_the_shorter_document_first_not_the_lower_number(api):
     sizes = [size(r["number"]) for r in results]
     assert sizes == sorted(sizes)
     assert [r["number"] for r in results] != sorted(r["number"] for r in results)
+
+
+def test_a_sentence_holds_a_reading_by_its_text_exactly_where_its_index_terms_say():
+    """The words apart skip the sentences that hold a reading as typed, asking their text (LIKE) rather than their
+    index terms (search.selectors._like_patterns): the two must agree on every sentence. Readings cut from the
+    plan's own sentences, with punctuation inside and at either end, plus a few typed ones."""
+    passages = SearchPassage.objects.filter(plan__slug=PLAN)
+    sentences = list(passages.values_list("id", "text"))
+    cuts = {
+        text[start : start + length]
+        for _, text in sentences[::7]
+        for start in range(0, len(text), 23)
+        for length in (2, 5, 9)
+    }
+    queries = sorted({cut for cut in cuts if cut.strip() and not cut.startswith("-")})
+    queries += ['"R&D投入"', "京津冀,", "“高质量发展”", "2035年", "着力", "碳達峯", "港", "量子计算机"]
+    lexicon = plan_corpus([PLAN]).lexicon
+    checked = 0
+    for q in queries:
+        try:
+            query = interpret(q, lexicon)
+        except ValueError:
+            continue  # nothing to search for
+        for group in query.groups:
+            tsquery, patterns = query.group_tsquery(group), _like_patterns(group)
+            by_index = set(
+                passages.filter(
+                    RawSQL("search_searchpassage.vector @@ %s::tsquery", [tsquery], BooleanField())
+                ).values_list("id", flat=True)
+            )
+            by_text = set(
+                passages.filter(
+                    RawSQL("search_searchpassage.text LIKE ANY(%s)", [patterns], BooleanField())
+                ).values_list("id", flat=True)
+            )
+            assert by_text == by_index, (q, patterns, tsquery)
+            checked += bool(by_index)
+    assert checked > 300  # most readings are found somewhere: the comparison says something
