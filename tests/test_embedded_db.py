@@ -119,3 +119,53 @@ def test_the_first_connection_starts_the_embedded_server_and_the_command_stops_i
     assert (data_dir / "PG_VERSION").exists()
     assert handle_pids(data_dir) == []
     assert not server_running(data_dir)
+
+
+SHOW_SHARED_BUFFERS = """
+import sys
+sys.path.insert(0, {base!r})
+from plan_api import embedded_db
+host, port = embedded_db.ensure_running()
+import psycopg
+with psycopg.connect(host=host, port=port, user="postgres", dbname=embedded_db.DATABASE_NAME) as conn:
+    print(conn.execute("SHOW shared_buffers").fetchone()[0])
+"""
+
+
+def shared_buffers_of_a_server_started_with(data_dir, setting=None):
+    """Start the embedded server in `data_dir` with PLAN_API_PG_SHARED_BUFFERS `setting` (None: unset), in a process
+    that prints its shared_buffers and exits (stopping it)."""
+    environ = {key: value for key, value in os.environ.items() if key != "PLAN_API_PG_SHARED_BUFFERS"}
+    environ["PLAN_API_PGDATA"] = str(data_dir)
+    if setting is not None:
+        environ["PLAN_API_PG_SHARED_BUFFERS"] = setting
+    return subprocess.run(
+        [sys.executable, "-c", SHOW_SHARED_BUFFERS.format(base=str(BASE_DIR))],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_server_takes_its_shared_buffers_from_the_environment_from_its_first_start_on(data_dir):
+    first = shared_buffers_of_a_server_started_with(data_dir, "48MB")
+    assert first.stdout.strip() == "48MB", first.stderr  # a new data folder: initialised, configured, then started
+    again = shared_buffers_of_a_server_started_with(data_dir, "40MB")
+    assert again.stdout.strip() == "40MB", again.stderr
+    assert (data_dir / "postgresql.conf").read_text().count("include_if_exists = 'plan_api.conf'") == 1
+
+
+def test_without_a_setting_the_server_takes_a_quarter_of_the_memory_within_bounds(data_dir):
+    quarter = psutil.virtual_memory().total // 4 // 2**20
+    expected = min(1024, max(128, quarter))
+    started = shared_buffers_of_a_server_started_with(data_dir)
+    shown = started.stdout.strip()
+    assert shown == (f"{expected // 1024}GB" if expected % 1024 == 0 else f"{expected}MB"), started.stderr
+
+
+def test_a_shared_buffers_setting_postgresql_cannot_read_is_refused_before_the_server_starts(data_dir):
+    started = shared_buffers_of_a_server_started_with(data_dir, "a lot")
+    assert started.returncode != 0
+    assert "PLAN_API_PG_SHARED_BUFFERS='a lot': give a size in PostgreSQL's units" in started.stderr
+    assert not server_running(data_dir)
