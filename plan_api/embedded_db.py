@@ -28,9 +28,9 @@ DATABASE_NAME = "plan_api"
 CONFIG_FILE = "plan_api.conf"
 INCLUDE_LINE = f"include_if_exists = '{CONFIG_FILE}'"
 # shared_buffers without PLAN_API_PG_SHARED_BUFFERS: a quarter of the machine's memory (PostgreSQL's documentation
-# suggests that for a dedicated server) within these bounds, in MB. PostgreSQL's own default, 128 MB, held a
-# tenth of the search tables at 1,001 plans, whose searches then read most pages from the OS (README, "Using
-# another PostgreSQL").
+# suggests that for a dedicated server) within these bounds, in MB. PostgreSQL's own default, 128 MB, holds a
+# twenty-fifth of the search tables at 1,001 plans, whose searches then read most pages from the OS (README,
+# "Using another PostgreSQL").
 SHARED_BUFFERS_MB = (128, 1024)
 
 _lock = threading.Lock()
