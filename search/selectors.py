@@ -41,7 +41,7 @@ from search.interpret import (
     interpret,
 )
 from search.models import SearchEntry, SearchImpact, SearchLexicon, SearchPassage
-from search.text import RANK_WEIGHTS, TIE_BREAK, QueryError, chain, is_word_char, word_runs
+from search.text import RANK_WEIGHTS, TIE_BREAK, QueryError, chain, like_pattern
 
 # What a passage that holds the words close together adds to an entry's score: a title (lead sentence) as much
 # as a title hit of the words as typed, a body sentence half a body hit (a hit as typed is the surer one).
@@ -600,23 +600,23 @@ def _segmented_hits(query, plans, types):
     # statement (科技金融 at 1,001 plans: 44 ms, against 21 ms).
     typed = [_like_patterns(group) for group in query.groups]
     scope = _in_scope("s", plans, types)
-    holds = [("s.text LIKE ANY(%s)", [patterns]) if patterns else ("FALSE", []) for patterns in typed]
+    holds = [_Sql("s.text LIKE ANY(%s)", (patterns,)) if patterns else _Sql("FALSE") for patterns in typed]
     # A sentence that holds every group as typed adds nothing: left out here, not read and skipped (at 1,000 plans
     # that is thousands of sentences for a word whose other reading the plans write, 人工智慧 → 人工智能). With one
     # group, then, no sentence read holds it.
-    useful = " AND NOT (" + " AND ".join(sql for sql, _ in holds) + ")" if all(typed) else ""
-    columns = holds if len(holds) > 1 or not useful else [("FALSE", [])]
+    useful = " AND NOT (" + " AND ".join(hold.sql for hold in holds) + ")" if all(typed) else ""
+    columns = holds if len(holds) > 1 or not useful else [_Sql("FALSE")]
     sql = (
         "SELECT s.entry_id, s.paragraph, s.title, s.text, "
-        + ", ".join(sql for sql, _ in columns)
+        + ", ".join(column.sql for column in columns)
         + f" FROM {SearchPassage._meta.db_table} s WHERE {scope.sql} AND s.vector @@ %s::tsquery{useful}"
         " ORDER BY s.entry_id, s.id"
     )
     params = (
-        *(p for _, params in columns for p in params),
+        *(p for column in columns for p in column.params),
         *scope.params,
         " | ".join(dict.fromkeys(alternatives)),
-        *((p for _, params in holds for p in params) if useful else ()),
+        *((p for hold in holds for p in hold.params) if useful else ()),
     )
     checked = {}  # (group, sentence) -> close together: a sentence the plans repeat is checked once
     for entry_id, paragraph, title, text, *as_typed in _rows(sql, params):
@@ -637,18 +637,9 @@ def _segmented_hits(query, plans, types):
 
 
 def _like_patterns(group):
-    """LIKE patterns for where the readings searched of the group's terms occur in a normalised sentence as their
-    tsquery (search.text.chain) matches them: from a reading's first word character to its last, each character
-    between that is not a word character standing for any one character (`_`). Word characters are letters and
-    digits, never LIKE's `%`, `_` or `\\`."""
-    patterns = []
-    for term in group:
-        for reading in term.searched:
-            runs = list(word_runs(reading.text))
-            if runs:
-                start, end = runs[0][0], runs[-1][0] + len(runs[-1][1])
-                patterns.append("%" + "".join(c if is_word_char(c) else "_" for c in reading.text[start:end]) + "%")
-    return list(dict.fromkeys(patterns))
+    """The LIKE patterns (search.text.like_pattern) of the readings searched of the group's terms."""
+    patterns = (like_pattern(reading.text) for term in group for reading in term.searched)
+    return list(dict.fromkeys(pattern for pattern in patterns if pattern))
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,18 @@ def chain(norm):
     return expr
 
 
+def like_pattern(norm):
+    """The LIKE pattern that matches where chain(norm) does, in a normalised text (one without newlines, such as a
+    sentence): from the first word character to the last, each character between them that is not a word
+    character standing for any one character (`_`); None when there is no word character. Word characters are
+    letters and digits, never LIKE's `%`, `_` or `\\`."""
+    runs = list(word_runs(norm))
+    if not runs:
+        return None
+    start, end = runs[0][0], runs[-1][0] + len(runs[-1][1])
+    return "%" + "".join(c if is_word_char(c) else "_" for c in norm[start:end]) + "%"
+
+
 def scan_query(q):
     """Split a query into (kind, text, negated) items: kind "or", "phrase" or "words".
 

@@ -197,13 +197,13 @@ def test_equal_ranks_put_the_shorter_document_first_not_the_lower_number(api):
 
 def test_a_sentence_holds_a_reading_by_its_text_exactly_where_its_index_terms_say():
     """The words apart skip the sentences that hold a reading as typed, asking their text (LIKE) rather than their
-    index terms (search.selectors._like_patterns): the two must agree on every sentence. Readings cut from the
+    index terms (search.text.like_pattern): the two must agree on every sentence. Readings cut from the
     plan's own sentences, with punctuation inside and at either end, plus a few typed ones."""
     passages = SearchPassage.objects.filter(plan__slug=PLAN)
-    sentences = list(passages.values_list("id", "text"))
+    sentences = list(passages.values_list("text", flat=True))
     cuts = {
         text[start : start + length]
-        for _, text in sentences[::7]
+        for text in sentences[::7]
         for start in range(0, len(text), 23)
         for length in (2, 5, 9)
     }
