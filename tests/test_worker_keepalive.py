@@ -1,0 +1,117 @@
+"""A keep-alive connection's next request is served by the thread that answered the one before (issue 12).
+
+plan_api.gunicorn_worker.ProblemThreadWorker lets that thread wait for the connection's next request for
+KEEPALIVE_LINGER, instead of handing the connection back to gunicorn's event loop at once, while the worker holds
+no more connections than it has threads. What must hold whichever way a request is served: every request is
+answered, in order, on its connection, also after a pause or when requests come pipelined; a client that closes its
+connection costs nothing; and a connection that keeps sending never keeps another waiting for its thread.
+"""
+
+import http.client
+import socket
+import threading
+import time
+
+import pytest
+
+from plan_api.gunicorn_worker import KEEPALIVE_LINGER
+from tests.live import gunicorn, session_database_env
+
+PATHS = ["/healthz", "/api/v1/", "/readyz"]
+
+
+def _env(threads):
+    return {**session_database_env(), "THROTTLE_ANON_RATE": "off", "GUNICORN_THREADS": str(threads)}
+
+
+def _read_answers(sock, count):
+    """The (status, body) of `count` answers read from a raw socket, each with a Content-Length."""
+    reader = sock.makefile("rb")
+    answers = []
+    for _ in range(count):
+        status = int(reader.readline().split()[1])
+        length = 0
+        while (line := reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        answers.append((status, reader.read(length)))
+    return answers
+
+
+@pytest.mark.django_db
+def test_requests_on_one_connection_are_answered_in_order_right_away_after_a_pause_and_pipelined():
+    with gunicorn(_env(threads=2), workers=1) as port:
+        expected = {}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for path in PATHS:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            expected[path] = response.read()
+            assert response.status == 200
+        sock = conn.sock
+        for _ in range(5):  # one after another, the thread waiting for each
+            for path in PATHS:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                assert (response.status, response.read()) == (200, expected[path])
+        time.sleep(KEEPALIVE_LINGER * 20)  # longer than a thread waits: the connection went back to the event loop
+        conn.request("GET", "/api/v1/")
+        response = conn.getresponse()
+        assert (response.status, response.read()) == (200, expected["/api/v1/"])
+        assert conn.sock is sock  # one connection throughout
+
+        # Three requests in one write: the second and third are read with the first.
+        host = f"127.0.0.1:{port}"  # as http.client sent it: the answers' URLs name it
+        sock.sendall(b"".join(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode() for path in PATHS))
+        assert _read_answers(sock, len(PATHS)) == [(200, expected[path]) for path in PATHS]
+        conn.close()
+
+
+@pytest.mark.django_db
+def test_a_connection_that_keeps_sending_does_not_keep_another_waiting_for_the_only_thread():
+    with gunicorn(_env(threads=1), workers=1) as port:
+        busy = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        stop, answered = threading.Event(), []
+
+        def keep_sending():
+            while not stop.is_set():
+                busy.request("GET", "/healthz")
+                response = busy.getresponse()
+                response.read()
+                answered.append(response.status)
+
+        sender = threading.Thread(target=keep_sending)
+        sender.start()
+        try:
+            while len(answered) < 20:  # the busy connection holds the thread, its next request always on its way
+                time.sleep(0.01)
+            other = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            other.request("GET", "/api/v1/")
+            response = other.getresponse()
+            assert response.status == 200
+            response.read()
+            other.close()
+            assert sender.is_alive()  # answered while the busy connection went on sending
+        finally:
+            stop.set()
+            sender.join(timeout=10)
+            busy.close()
+    assert set(answered) == {200}
+
+
+@pytest.mark.django_db
+def test_a_client_that_closes_its_connection_after_an_answer_leaves_the_worker_serving(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(_env(threads=1), workers=1, log=log) as port:
+        for _ in range(10):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                assert _read_answers(sock, 1)[0][0] == 200
+            # closed while the only thread waits for its next request
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/api/v1/")
+        assert conn.getresponse().status == 200
+        conn.close()
+    assert "Traceback" not in log.read_text()
+    assert "Error" not in log.read_text()
