@@ -422,6 +422,13 @@ def _impact_page(term, tsquery, ranked, rest, types, start, stop, *, negative=No
     none that match the tsquery `negative` (exclusions), which the rankings are then read past their first `stop` to
     leave out (`scoped`: the search names its plans). With `total`, each Hit's `total` says how many match in all
     (then the rankings are read whole)."""
+    if not (rest or negative or total):
+        # The rankings alone, the commonest search: the same statement as below without its other parts, in a
+        # function that PostgreSQL plans once per connection (search/migrations/0005).
+        return _hits(
+            "SELECT * FROM search_ranked_page(%s, %s::text[], %s::bigint[], %s, %s)",
+            (term, _kinds(types), list(ranked), start, stop - start),
+        )
     impacts, entries, plan_table = SearchImpact._meta.db_table, SearchEntry._meta.db_table, "articles_plan"
     rest_filter = "AND e.type = ANY(%(types)s)" if types else ""
     weights = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
