@@ -244,8 +244,11 @@ def match_spans(norm, highlights):
 
 def marked_html(pieces):
     """[(piece, is_match)] as HTML: every piece escaped, each match in <mark>…</mark>."""
-    escaped = ((html.escape(piece, quote=False), is_match) for piece, is_match in pieces)
-    return "".join(f"<mark>{piece}</mark>" if is_match else piece for piece, is_match in escaped)
+    parts = []
+    for piece, is_match in pieces:
+        piece = html.escape(piece, quote=False)
+        parts.append(f"<mark>{piece}</mark>" if is_match else piece)
+    return "".join(parts)
 
 
 def snippet_passage(text, highlights, *, norm=None, paragraph=None, length=SNIPPET_LENGTH):

@@ -3,9 +3,13 @@
 import re
 
 import pytest
+from rest_framework.request import Request
+from rest_framework.serializers import Serializer
+from rest_framework.versioning import URLPathVersioning
 
+from search.api.serializers import SearchResultSerializer, SearchResultTableSerializer
 from search.models import SearchEntry
-from search.selectors import plan_corpus
+from search.selectors import plan_corpus, search_entries
 from tests.conftest import PLAN
 
 SEARCH = "/api/v1/search/"
@@ -397,3 +401,23 @@ def test_a_collection_searched_with_q_says_how_it_was_read(api, plan_url):
     nothing = api.get(plan_url + "articles/", {"q": "海关"}).json()
     assert nothing["count"] == 0 and nothing["suggestions"]
     assert "interpretation" not in api.get(plan_url + "articles/").json()
+
+
+@pytest.mark.parametrize(
+    "q", ["发展", "托育服务", "科技金融", "人工智慧", "民企", "京津冀 -交通", "鲁班工坊 OR 枫桥经验"]
+)
+@pytest.mark.parametrize("serializer_class", [SearchResultSerializer, SearchResultTableSerializer])
+def test_a_result_is_what_drf_makes_of_its_declared_fields(rf, q, serializer_class):
+    # The serializers write a result in one pass; DRF's own to_representation reads the fields declared for the
+    # schema one by one, through their get_<field>() methods. Both say the same.
+    results = search_entries(q=q)
+    rows, _ = results.entries.slice_and_count(0, 40)
+    request = Request(rf.get("/api/v1/search/", {"q": q}))
+    request.version, request.versioning_scheme = "v1", URLPathVersioning()
+    context = {"request": request, "query": results.query, "segmented": results.segmented}
+    serializer = serializer_class(context=context)
+    assert rows
+    for row in rows:
+        fast = serializer.to_representation(row)
+        assert fast == Serializer.to_representation(serializer, row)
+        assert list(fast) == serializer_class.Meta.fields
