@@ -10,10 +10,12 @@ api_v1 = [
     path("", api_root, name="api-root"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="schema"), name="docs"),
+    # Search before the plans' routes (no path matches both): Django tries the patterns in order, and each that
+    # fails costs a little (a search resolved after the plans' sixteen in 45 µs, and is resolved twice a request).
+    path("", include("search.api.urls")),
     path("", include("articles.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("opendata.api.urls")),
-    path("", include("search.api.urls")),
 ]
 
 urlpatterns = [
