@@ -9,8 +9,10 @@ A search runs in up to two steps, each one SQL query:
 
 A query the plans write as typed is step 2 alone. A one-term query that the plans have ranked when loaded (a word
 several of their documents hold, or an alias), with or without exclusions, pages through those rankings instead
-(RankedEntries). The SQL is written here rather than built from ORM expressions: building and compiling those took
-longer than PostgreSQL takes to answer. The plans' lexicon (aliases, dictionary) is read once per dataset version
+(RankedEntries); when those rankings are all it reads (nothing excluded, a ranking in every plan searched), a page
+is one call of search_ranked_page, a function whose statement PostgreSQL plans once per connection (migration
+0005). The SQL is written here rather than built from ORM expressions: building and compiling those took longer than
+PostgreSQL takes to answer. The plans' lexicon (aliases, dictionary) is read once per dataset version
 and kept in memory.
 """
 
