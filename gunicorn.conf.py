@@ -15,6 +15,10 @@ workers = envint("WEB_CONCURRENCY", multiprocessing.cpu_count(), minimum=1, maxi
 # gunicorn's threaded worker ("gthread"), writing the errors gunicorn answers by itself (a request line or
 # header fields over the limits below, a malformed request) as problem+json like every other error.
 worker_class = "plan_api.gunicorn_worker.ProblemThreadWorker"
+# gunicorn's own request parser, whichever is installed: its refusals are the ones the worker answers and the tests
+# check. gunicorn[fast]'s C parser (gunicorn_h1c), which "auto" would pick up, accepts a folded header line that
+# this one refuses with a 400.
+http_parser = "python"
 # MiB of resident memory past which the worker class restarts a worker (0: never). The worker reads the variable
 # itself; checked here, a bad value stops gunicorn at its start, naming the variable.
 max_worker_memory = envint("GUNICORN_MAX_WORKER_MEMORY", gunicorn_worker.DEFAULT_MAX_WORKER_MEMORY, minimum=0)

@@ -35,6 +35,7 @@ import time
 from http import HTTPStatus
 
 from gunicorn import util
+from gunicorn.http.body import LengthReader
 from gunicorn.workers.gthread import ThreadWorker
 
 from plan_api.problems import PROBLEM_CONTENT_TYPE, problem_json
@@ -83,6 +84,39 @@ class _ErrorPage:
     def status(self):
         match = re.match(rb"HTTP/1\.[01] (\d{3}) ", self.written)
         return int(match[1]) if match else 500
+
+
+class _HeldHeaders:
+    """The client's socket as gunicorn's Response writes an answer to it: the first write (the status line and
+    headers) is held and sent with the next (the body, or its first piece), in one system call and one TCP segment
+    instead of two. flush() sends what is still held (an answer without a body). Anything else is the socket's own,
+    done after what is held has been sent (a file's answer, say, goes out by the socket's sendfile())."""
+
+    def __init__(self, sock):
+        self._sock = sock
+        self._held = None
+        self._first = True
+
+    def sendall(self, data, *flags):
+        if self._first:
+            self._first = False
+            self._held = bytes(data)
+            return
+        if self._held is not None:
+            data, self._held = self._held + data, None
+        self._sock.sendall(data, *flags)
+
+    def flush(self):
+        if self._held is not None:
+            held, self._held = self._held, None
+            try:
+                self._sock.sendall(held)
+            except OSError:
+                pass  # the client went away, or the connection was closed after an error: nothing to answer
+
+    def __getattr__(self, name):
+        self.flush()
+        return getattr(self._sock, name)
 
 
 class ProblemThreadWorker(ThreadWorker):
@@ -140,7 +174,25 @@ class ProblemThreadWorker(ThreadWorker):
                     self.max_memory // 2**20,
                 )
                 self.alive = False
-        return super().handle_request(req, conn)
+        # The answer's status line and headers go out with its body (_HeldHeaders): restored before gunicorn
+        # reads the next request or hands the connection back.
+        sock = conn.sock
+        conn.sock = held = _HeldHeaders(sock)
+        try:
+            return super().handle_request(req, conn)
+        finally:
+            conn.sock = sock
+            held.flush()
+
+    def _keepalive_after(self, conn, keepalive):
+        # gunicorn drains what the application left unread of the request's body before the connection serves
+        # another request, setting the socket's timeout to bound the wait and back (two system calls), also when
+        # there is nothing to drain: a request without a body (GET, HEAD, nearly every request here) is done.
+        body = getattr(conn.parser.mesg, "body", None)
+        if keepalive and body is not None and not body.failed:
+            if isinstance(body.reader, LengthReader) and body.reader.length == 0:
+                return True
+        return super()._keepalive_after(conn, keepalive)
 
     def busy_connections(self):
         """Connections a thread is serving or has been given: the rest wait in the poller for a next request."""

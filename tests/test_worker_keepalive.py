@@ -8,6 +8,7 @@ connection costs nothing; and a connection that keeps sending never keeps anothe
 """
 
 import http.client
+import json
 import socket
 import threading
 import time
@@ -15,7 +16,7 @@ import time
 import pytest
 
 from plan_api.gunicorn_worker import KEEPALIVE_LINGER
-from tests.live import gunicorn, session_database_env
+from tests.live import BASE_DIR, gunicorn, session_database_env
 
 PATHS = ["/healthz", "/api/v1/", "/readyz"]
 
@@ -115,3 +116,58 @@ def test_a_client_that_closes_its_connection_after_an_answer_leaves_the_worker_s
         conn.close()
     assert "Traceback" not in log.read_text()
     assert "Error" not in log.read_text()
+
+
+def _read_answer(reader, *, head=False):
+    """(status, {header: value}, body) of the next answer read from a socket's file: the body by its Content-Length,
+    none for a HEAD or a 304."""
+    status = int(reader.readline().split()[1])
+    headers = {}
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    body = b"" if head or status == 304 else reader.read(int(headers.get("content-length", 0)))
+    return status, headers, body
+
+
+@pytest.mark.django_db
+def test_answers_without_a_body_with_a_file_and_after_a_request_body_come_whole_on_one_connection():
+    # The worker sends an answer's headers together with its body; an answer without a body (HEAD, 304) still
+    # gets its headers, a static file (sendfile) its headers first, and a request's unread body is drained
+    # before the next request is read.
+    with gunicorn(_env(threads=2), workers=1) as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            host = f"Host: 127.0.0.1:{port}\r\n"
+            reader = sock.makefile("rb")
+
+            def ask(request, *, head=False):
+                sock.sendall(request.encode())
+                return _read_answer(reader, head=head)
+
+            status, headers, body = ask(f"GET /api/v1/ HTTP/1.1\r\n{host}\r\n")
+            assert status == 200 and len(body) == int(headers["content-length"]) > 0
+            etag = headers["etag"]
+
+            status, head_headers, _ = ask(f"HEAD /api/v1/ HTTP/1.1\r\n{host}\r\n", head=True)
+            assert (status, head_headers["content-length"], head_headers["etag"]) == (
+                200,
+                headers["content-length"],
+                etag,
+            )
+
+            status, _, body = ask(f"GET /api/v1/ HTTP/1.1\r\n{host}If-None-Match: {etag}\r\n\r\n")
+            assert (status, body) == (304, b"")
+
+            status, css_headers, css = ask(f"GET /static/web/site.css HTTP/1.1\r\n{host}\r\n")
+            assert status == 200 and css_headers["content-type"].startswith("text/css")
+            assert css == (BASE_DIR / "web" / "static" / "web" / "site.css").read_bytes()
+
+            # A GET with a body the view never reads, then a POST the API refuses: each body is left behind.
+            status, _, body = ask(f"GET /api/v1/ HTTP/1.1\r\n{host}Content-Length: 11\r\n\r\nhello world")
+            assert status == 200 and json.loads(body)["version"] == "v1"
+            status, _, body = ask(
+                f"POST /api/v1/ HTTP/1.1\r\n{host}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}"
+            )
+            assert status == 405
+            status, _, body = ask(f"GET /api/v1/ HTTP/1.1\r\n{host}\r\n")
+            assert status == 200 and json.loads(body)["version"] == "v1"
