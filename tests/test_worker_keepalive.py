@@ -16,7 +16,7 @@ import time
 import pytest
 
 from plan_api.gunicorn_worker import KEEPALIVE_LINGER
-from tests.live import BASE_DIR, gunicorn, session_database_env
+from tests.live import BASE_DIR, development_server, gunicorn, session_database_env
 
 PATHS = ["/healthz", "/api/v1/", "/readyz"]
 
@@ -135,7 +135,10 @@ def test_answers_without_a_body_with_a_file_and_after_a_request_body_come_whole_
     # The worker sends an answer's headers together with its body; an answer without a body (HEAD, 304) still
     # gets its headers, a static file (sendfile) its headers first, and a request's unread body is drained
     # before the next request is read.
-    with gunicorn(_env(threads=2), workers=1) as port:
+    # Development settings: WhiteNoise serves the apps' static files as they are (production serves what
+    # collectstatic wrote, under hashed names).
+    with development_server() as base_url:
+        port = int(base_url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             host = f"Host: 127.0.0.1:{port}\r\n"
             reader = sock.makefile("rb")
