@@ -153,10 +153,12 @@ class ProblemThreadWorker(ThreadWorker):
         could wait for it: the worker is alive and holds no more connections than it has threads."""
         if conn.parser.unreader.buf.getvalue():
             return True  # pipelined: read with the request before
+        if not self._may_wait():
+            return False  # under load, the usual case: no poller made for nothing
         poller = select.poll()
         poller.register(conn.sock, select.POLLIN)
         deadline = time.monotonic() + KEEPALIVE_LINGER
-        while self.alive and self.nr_conns <= self.cfg.threads:
+        while self._may_wait():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
@@ -164,6 +166,10 @@ class ProblemThreadWorker(ThreadWorker):
             if poller.poll(min(LINGER_SLICE, remaining) * 1000):
                 return True
         return False
+
+    def _may_wait(self):
+        """Whether a thread may wait for its connection's next request: no other connection can need it."""
+        return self.alive and self.nr_conns <= self.cfg.threads
 
     def handle_request(self, req, conn):
         # Checked before the request is served, as gunicorn checks max_requests: the answer then says

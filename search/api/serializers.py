@@ -109,7 +109,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
     def to_representation(self, entry):
         """The fields of Meta.fields in order, made in one pass: what DRF's own to_representation gives for them
         (through the fields declared above and their get_<field>() methods, which the schema reads) in a fraction
-        of its time, which matters at twenty results a page (tests/search/test_api.py compares the two)."""
+        of its time, which matters at twenty results a page (tests/search/test_search_api.py compares the two)."""
         url = self._url(entry)
         paragraph, pieces = self._find_passage(entry)
         return self._representation(entry, url, paragraph, pieces)
@@ -125,12 +125,16 @@ class SearchResultSerializer(serializers.ModelSerializer):
             "score": round(entry.score, 6),
             "snippet": self._snippet(pieces),
             "paragraph": paragraph,
-            "paragraph_url": None if paragraph is None else f"{url}#p{paragraph}",
+            "paragraph_url": self._paragraph_url(url, paragraph),
             "match": self._match(entry),
         }
 
     def _snippet(self, pieces):
         return marked_html(pieces)
+
+    @staticmethod
+    def _paragraph_url(url, paragraph):
+        return None if paragraph is None else f"{url}#p{paragraph}"
 
     def _match(self, entry):
         shared = self._shared
@@ -243,8 +247,7 @@ class SearchResultSerializer(serializers.ModelSerializer):
         }
     )
     def get_paragraph_url(self, entry):
-        paragraph = self._find_passage(entry)[0]
-        return None if paragraph is None else f"{self._url(entry)}#p{paragraph}"
+        return self._paragraph_url(self._url(entry), self._find_passage(entry)[0])
 
     @extend_schema_field(
         {
